@@ -1,0 +1,149 @@
+/**
+ * Object shapes of the Kubernetes API, as stored and served by the engine.
+ *
+ * The field-level types come from `kubernetes-models` (generated from the
+ * Kubernetes OpenAPI schema); this module narrows them where the engine
+ * guarantees more than the wire format does: every stored object has
+ * metadata with a name, a uid and a resourceVersion.
+ */
+import type { IObjectMeta } from '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta';
+import type { IOwnerReference } from '@kubernetes-models/apimachinery/apis/meta/v1/OwnerReference';
+import type { ILabelSelector } from '@kubernetes-models/apimachinery/apis/meta/v1/LabelSelector';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IPodStatus } from 'kubernetes-models/v1/PodStatus';
+import type { IPodCondition } from 'kubernetes-models/v1/PodCondition';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IContainerStatus } from 'kubernetes-models/v1/ContainerStatus';
+import type { INodeSpec } from 'kubernetes-models/v1/NodeSpec';
+import type { INodeStatus } from 'kubernetes-models/v1/NodeStatus';
+import type { INodeCondition } from 'kubernetes-models/v1/NodeCondition';
+import type { ITaint } from 'kubernetes-models/v1/Taint';
+import type { IToleration } from 'kubernetes-models/v1/Toleration';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
+import type { IReplicaSetSpec } from 'kubernetes-models/apps/v1/ReplicaSetSpec';
+import type { IReplicaSetStatus } from 'kubernetes-models/apps/v1/ReplicaSetStatus';
+import type { IDeploymentSpec } from 'kubernetes-models/apps/v1/DeploymentSpec';
+import type { IDeploymentStatus } from 'kubernetes-models/apps/v1/DeploymentStatus';
+import type { IDeploymentCondition } from 'kubernetes-models/apps/v1/DeploymentCondition';
+import type { ILeaseSpec } from 'kubernetes-models/coordination.k8s.io/v1/LeaseSpec';
+import type { IObjectReference } from 'kubernetes-models/v1/ObjectReference';
+import type { IEventSource } from 'kubernetes-models/v1/EventSource';
+import type { INamespaceSpec } from 'kubernetes-models/v1/NamespaceSpec';
+import type { INamespaceStatus } from 'kubernetes-models/v1/NamespaceStatus';
+import type { INodeSelectorRequirement } from 'kubernetes-models/v1/NodeSelectorRequirement';
+import type { INodeSelectorTerm } from 'kubernetes-models/v1/NodeSelectorTerm';
+
+export type ObjectMeta = IObjectMeta;
+export type OwnerReference = IOwnerReference;
+export type LabelSelector = ILabelSelector;
+export type PodSpec = IPodSpec;
+export type PodStatus = IPodStatus;
+export type PodCondition = IPodCondition;
+export type Container = IContainer;
+export type ContainerStatus = IContainerStatus;
+export type NodeSpec = INodeSpec;
+export type NodeStatus = INodeStatus;
+export type NodeCondition = INodeCondition;
+export type Taint = ITaint;
+export type Toleration = IToleration;
+export type PodTemplateSpec = IPodTemplateSpec;
+export type ReplicaSetSpec = IReplicaSetSpec;
+export type ReplicaSetStatus = IReplicaSetStatus;
+export type DeploymentSpec = IDeploymentSpec;
+export type DeploymentStatus = IDeploymentStatus;
+export type DeploymentCondition = IDeploymentCondition;
+export type LeaseSpec = ILeaseSpec;
+export type ObjectReference = IObjectReference;
+export type NodeSelectorRequirement = INodeSelectorRequirement;
+export type NodeSelectorTerm = INodeSelectorTerm;
+
+/** Metadata of an object the API server has stored: identity fields are always set. */
+export interface StoredMeta extends ObjectMeta {
+  name: string;
+  uid: string;
+  resourceVersion: string;
+  creationTimestamp: string;
+}
+
+/**
+ * Any Kubernetes object, as a plain JSON value. `spec` and `status` are left
+ * open; the typed aliases below narrow them per kind.
+ */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+/** An object as returned by the API server. */
+export type Stored<T extends KubeObject = KubeObject> = T & { metadata: StoredMeta };
+
+export interface Pod extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  spec: PodSpec;
+  status?: PodStatus;
+}
+
+export interface Node extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'Node';
+  spec?: NodeSpec;
+  status?: NodeStatus;
+}
+
+export interface Namespace extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'Namespace';
+  spec?: INamespaceSpec;
+  status?: INamespaceStatus;
+}
+
+export interface ReplicaSet extends KubeObject {
+  apiVersion: 'apps/v1';
+  kind: 'ReplicaSet';
+  spec: ReplicaSetSpec;
+  status?: ReplicaSetStatus;
+}
+
+export interface Deployment extends KubeObject {
+  apiVersion: 'apps/v1';
+  kind: 'Deployment';
+  spec: DeploymentSpec;
+  status?: DeploymentStatus;
+}
+
+export interface Lease extends KubeObject {
+  apiVersion: 'coordination.k8s.io/v1';
+  kind: 'Lease';
+  spec?: LeaseSpec;
+}
+
+export interface ServiceAccount extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'ServiceAccount';
+}
+
+/** core/v1 Event, the shape `kubectl describe` and `kubectl get events` read. */
+export interface KubeEvent extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'Event';
+  involvedObject: ObjectReference;
+  reason?: string;
+  message?: string;
+  source?: IEventSource;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  eventTime?: string | null;
+  count?: number;
+  type?: string;
+  reportingComponent?: string;
+  reportingInstance?: string;
+}
+
+/** A reference to one object: its resource type, namespace (if namespaced) and name. */
+export interface ObjectKey {
+  namespace?: string;
+  name: string;
+}
