@@ -267,6 +267,7 @@ export class Shell implements ExpandContext {
     const sim = this.sim;
     const start = sim.t;
     const linesBefore = sim.lines.length;
+    const blockingBefore = sim.blocking.length;
     const sub = this.subshell();
     sub.conditions = 1;
     let end = Infinity;
@@ -280,6 +281,8 @@ export class Shell implements ExpandContext {
       else if (e.note) sim.notes.push(e.note);
     }
     sim.t = start;
+    // The job's sleeps do not hold up the shell's traps.
+    sim.blocking.length = blockingBefore;
     // Lines of the job were stamped on its own timeline; keep the log in time order.
     if (sim.lines.length > linesBefore) sim.lines.sort((a, b) => a.atMs - b.atMs);
     this.jobs.push(end);
