@@ -1,0 +1,111 @@
+/**
+ * Helpers over object metadata and plain JSON values: names, keys, owner
+ * references, conditions, copies and equality.
+ */
+import type { KubeObject, OwnerReference, Stored } from './types.ts';
+import type { ResourceType } from './kinds.ts';
+import { apiVersionOf } from './kinds.ts';
+
+/** `namespace/name`, or `name` for cluster-scoped objects: the key of work queues and caches. */
+export function namespacedName(obj: { metadata: { namespace?: string; name?: string } }): string {
+  const ns = obj.metadata.namespace;
+  return ns ? `${ns}/${obj.metadata.name}` : (obj.metadata.name ?? '');
+}
+
+export function splitKey(key: string): { namespace?: string; name: string } {
+  const i = key.indexOf('/');
+  return i < 0 ? { name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+/** The store key of an object: `/registry/deployments.apps/default/web`. */
+export function storeKey(type: ResourceType, namespace: string | undefined, name: string): string {
+  const res = type.group === '' ? type.resource : `${type.resource}.${type.group}`;
+  return type.namespaced ? `/registry/${res}/${namespace}/${name}` : `/registry/${res}/${name}`;
+}
+
+/** Prefix of all keys of a type (optionally in one namespace). */
+export function storePrefix(type: ResourceType, namespace?: string): string {
+  const res = type.group === '' ? type.resource : `${type.resource}.${type.group}`;
+  return type.namespaced && namespace ? `/registry/${res}/${namespace}/` : `/registry/${res}/`;
+}
+
+/** A deep copy of a plain JSON value. */
+export function clone<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}
+
+/** Structural equality of plain JSON values (key order ignored, undefined fields ignored). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], bb[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  for (const k of ak) if (!deepEqual(ao[k], bo[k])) return false;
+  return true;
+}
+
+/** The owner reference with controller=true, if any. */
+export function controllerRef(obj: KubeObject): OwnerReference | undefined {
+  return (obj.metadata.ownerReferences ?? []).find((r) => r.controller);
+}
+
+/** An owner reference naming `owner` as controller, as controllers set on what they create. */
+export function newControllerRef(owner: Stored, type: ResourceType): OwnerReference {
+  return {
+    apiVersion: apiVersionOf(type),
+    kind: type.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+export function isControlledBy(obj: KubeObject, owner: Stored): boolean {
+  const ref = controllerRef(obj);
+  return ref !== undefined && ref.uid === owner.metadata.uid;
+}
+
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  lastUpdateTime?: string;
+  lastProbeTime?: string | null;
+  lastHeartbeatTime?: string;
+}
+
+export function getCondition<C extends Condition>(conditions: readonly C[] | undefined, type: string): C | undefined {
+  return conditions?.find((c) => c.type === type);
+}
+
+/**
+ * Returns conditions with `next` set: the transition time moves only when the
+ * status changes, as every upstream condition helper does.
+ */
+export function setCondition<C extends Condition>(conditions: readonly C[] | undefined, next: C): C[] {
+  const list = [...(conditions ?? [])];
+  const i = list.findIndex((c) => c.type === next.type);
+  if (i < 0) return [...list, next];
+  const prev = list[i];
+  const merged = { ...next } as C;
+  if (prev.status === next.status && prev.lastTransitionTime) merged.lastTransitionTime = prev.lastTransitionTime;
+  list[i] = merged;
+  return list;
+}
+
+export function isBeingDeleted(obj: KubeObject): boolean {
+  return !!obj.metadata.deletionTimestamp;
+}

@@ -1,0 +1,78 @@
+/**
+ * Per-kind behaviour of the API server's registry (pkg/registry/<group>/<kind>/strategy.go):
+ * what create and update may set, and how deletion proceeds.
+ */
+import type { ResourceType } from '../api/kinds.ts';
+import type { KubeObject, Pod, Stored } from '../api/types.ts';
+import { podQOSClass } from '../api/qos.ts';
+
+export interface Strategy {
+  /** Clears or sets what a client may not choose on create (status, system fields). */
+  prepareForCreate?(obj: KubeObject): void;
+  /**
+   * Grace period of a delete, in seconds: 0 deletes at once, more marks the
+   * object with a deletionTimestamp that far ahead (graceful deletion).
+   */
+  gracePeriodSeconds?(obj: Stored, requested: number | undefined): number;
+  /**
+   * When set and returning an object, deletion stores that object (e.g. a
+   * namespace turning Terminating) instead of removing it.
+   */
+  onDelete?(obj: Stored, nowIso: string): KubeObject | undefined;
+}
+
+const pods: Strategy = {
+  prepareForCreate(obj) {
+    const pod = obj as Pod;
+    pod.status = { phase: 'Pending', qosClass: podQOSClass(pod.spec) };
+  },
+  gracePeriodSeconds(obj, requested) {
+    const pod = obj as unknown as Pod;
+    let period = requested ?? pod.spec.terminationGracePeriodSeconds ?? 0;
+    // An unscheduled pod has nothing to stop; a finished one has stopped already.
+    if (!pod.spec.nodeName) period = 0;
+    if (pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') period = 0;
+    return period;
+  },
+};
+
+const namespaces: Strategy = {
+  prepareForCreate(obj) {
+    const ns = obj as KubeObject & { spec?: { finalizers?: string[] }; status?: unknown };
+    ns.spec = { ...(ns.spec ?? {}), finalizers: ['kubernetes'] };
+    ns.status = { phase: 'Active' };
+  },
+  onDelete(obj, nowIso) {
+    const ns = obj as unknown as KubeObject & { spec?: { finalizers?: string[] }; status?: { phase?: string } };
+    if (!(ns.spec?.finalizers ?? []).length) return undefined;
+    if (ns.metadata.deletionTimestamp) return ns;
+    return {
+      ...ns,
+      metadata: { ...ns.metadata, deletionTimestamp: nowIso, deletionGracePeriodSeconds: 0 },
+      status: { ...(ns.status ?? {}), phase: 'Terminating' },
+    };
+  },
+};
+
+const nodes: Strategy = {
+  // The kubelet registers its node with a status; create keeps it.
+  prepareForCreate() {},
+};
+
+const STRATEGIES: Record<string, Strategy> = {
+  '/Pod': pods,
+  '/Namespace': namespaces,
+  '/Node': nodes,
+};
+
+export function strategyFor(type: ResourceType): Strategy {
+  const s = STRATEGIES[`${type.group}/${type.kind}`];
+  if (s) return s;
+  return type.statusSubresource
+    ? {
+        prepareForCreate(obj) {
+          (obj as KubeObject & { status?: unknown }).status = {};
+        },
+      }
+    : {};
+}

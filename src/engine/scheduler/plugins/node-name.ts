@@ -1,0 +1,18 @@
+/**
+ * NodeName (Filter): a pod that names a node in spec.nodeName fits only that node.
+ */
+import { type EnqueueExtensions, type FilterPlugin, SUCCESS, status } from '../framework.ts';
+
+export const NODE_NAME = 'NodeName';
+export const ERR_REASON_NODE_NAME = "node(s) didn't match the requested node name";
+
+export function nodeName(): FilterPlugin & EnqueueExtensions {
+  return {
+    name: NODE_NAME,
+    filter(_state, pod, node) {
+      if (!pod.spec.nodeName || pod.spec.nodeName === node.name) return SUCCESS;
+      return status('UnschedulableAndUnresolvable', ERR_REASON_NODE_NAME);
+    },
+    events: () => ['NodeAdd'],
+  };
+}

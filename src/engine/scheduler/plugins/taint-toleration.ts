@@ -1,0 +1,47 @@
+/**
+ * TaintToleration: Filter refuses nodes with NoSchedule or NoExecute taints
+ * the pod does not tolerate; Score prefers nodes with fewer untolerated
+ * PreferNoSchedule taints (normalized in reverse).
+ */
+import { findUntoleratedTaint, taintTolerated } from '../../api/taints.ts';
+import type { Toleration } from '../../api/types.ts';
+import {
+  type EnqueueExtensions,
+  type FilterPlugin,
+  type PreScorePlugin,
+  type ScorePlugin,
+  MAX_NODE_SCORE,
+  SUCCESS,
+  StateKey,
+  defaultNormalizeScore,
+  status,
+} from '../framework.ts';
+
+export const TAINT_TOLERATION = 'TaintToleration';
+const preScoreKey = new StateKey<Toleration[]>('PreScoreTaintToleration');
+
+export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin & EnqueueExtensions {
+  return {
+    name: TAINT_TOLERATION,
+    filter(_state, pod, node) {
+      const taint = findUntoleratedTaint(node.node.spec?.taints, pod.spec.tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+      if (!taint) return SUCCESS;
+      return status('UnschedulableAndUnresolvable', `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
+    },
+    preScore(state, pod) {
+      // Only tolerations that could tolerate PreferNoSchedule taints matter for scoring.
+      state.write(preScoreKey, (pod.spec.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule'));
+      return SUCCESS;
+    },
+    score(state, _pod, node) {
+      const tolerations = state.read(preScoreKey) ?? [];
+      let n = 0;
+      for (const t of node.node.spec?.taints ?? []) if (t.effect === 'PreferNoSchedule' && !taintTolerated(t, tolerations)) n++;
+      return n;
+    },
+    normalizeScore(_state, _pod, scores) {
+      defaultNormalizeScore(MAX_NODE_SCORE, true, scores);
+    },
+    events: () => ['NodeAdd', 'NodeUpdateTaint', 'UnscheduledPodUpdate'],
+  };
+}
