@@ -173,6 +173,8 @@ describe('commands that run until stopped', () => {
     ['cat <<EOF\nhi\nEOF', 'here-document'],
     ['wget -qO- http://web', 'wget -qO- http://web'],
     ['echo before; nc -l -p 8080', 'nc -l -p 8080'],
+    ['cat /etc/app/config.yaml', 'reading /etc/app/config.yaml'],
+    ['until [ -f /data/ready ]; do sleep 1; done', 'testing /data/ready'],
   ])('a command the reader cannot follow runs until stopped, with a note: %j', (script, why) => {
     const b = sh(script);
     expect(b.exitAfterMs).toBe(FOREVER);

@@ -144,13 +144,14 @@ export function containerBehaviour(pod: PodLike, containerName: string, options:
   const empty = { logs: [], files: [], blocking: [], busy: false, readyAfterMs: 0, notes: [] as string[], problems };
   const probeContext: ProbeContext = { image, vars: Object.fromEntries(env.values), hostname, mounts, startedAt, pid1 };
 
+  const profile = imageProfile(image);
   if (options.missingImages && isDeclaredMissing(image, options.missingImages)) {
     const ref = parseImageRef(image);
     const message = `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref.canonical}": failed to resolve reference "${ref.canonical}": ${ref.canonical}: not found`;
-    return { ...empty, source: 'command', pullError: { reason: 'ErrImagePull', message }, exitCode: 0, sigterm: { kind: 'ignore' }, probeContext };
+    const source = container.command?.length || container.args?.length ? 'command' : profile ? 'image' : 'unknown-image';
+    return { ...empty, source, pullError: { reason: 'ErrImagePull', message }, exitCode: 0, sigterm: { kind: 'ignore' }, probeContext };
   }
 
-  const profile = imageProfile(image);
   const run = runContainerProcess(container, env, profile, {
     image: profile,
     defaultFlavour: 'ash',

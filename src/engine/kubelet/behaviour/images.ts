@@ -316,5 +316,5 @@ export function hasProgram(profile: ImageProfile, argv0: string): boolean {
   }
   if (profile.sh === null) return false;
   if (name === 'bash') return profile.bash;
-  return BASE_SET.has(name) || EXTRA_SETS[profile.sh].has(name) || (profile.bash && EXTRA_SETS.bash.has(name) && profile.sh === 'bash');
+  return BASE_SET.has(name) || EXTRA_SETS[profile.sh].has(name);
 }

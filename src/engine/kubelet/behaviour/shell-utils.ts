@@ -146,16 +146,16 @@ function date(sh: Shell, args: string[]): number {
   return 0;
 }
 
-/** Paths that are empty in any fresh container unless the process made them. */
+/** Paths that are empty in a fresh container unless the process made them (or a volume is mounted there). */
 const EPHEMERAL = /^\/(tmp|run|var\/run|dev\/shm)\//;
 
 function fileState(sh: Shell, path: string): 'file' | 'dir' | undefined | 'unknown' {
   if (sh.sim.files.has(path)) return 'file';
   if (sh.sim.dirs.has(path.replace(/\/$/, '') || '/')) return 'dir';
   if (path === '/etc/hostname' || path === '/dev/null') return 'file';
-  if (sh.sim.mounted(path)) return 'unknown';
-  if (EPHEMERAL.test(path) || sh.sim.input.image !== undefined || !path.startsWith('/')) return undefined;
-  return 'unknown';
+  // Elsewhere the image or a volume may hold anything: the simulation cannot tell.
+  if (sh.sim.mounted(path) || !EPHEMERAL.test(path)) return 'unknown';
+  return undefined;
 }
 
 function cat(sh: Shell, args: string[]): number {

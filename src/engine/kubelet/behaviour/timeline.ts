@@ -5,7 +5,8 @@
  */
 import type { ContainerBehaviour } from '../behaviour.ts';
 import { imageProfile } from './images.ts';
-import { isShell, runShellArgs, Shell } from './shell-run.ts';
+import { Shell } from './shell-run.ts';
+import { isShell, runShellArgs } from './shell-invoke.ts';
 import { Blocked, ExitSignal, Sim, type Interval, type LogLine } from './shell-state.ts';
 import { ShellRuntimeError } from './shell-expand.ts';
 import { ShellUnsupported } from './shell-syntax.ts';
