@@ -47,7 +47,7 @@ export interface BehaviourOptions {
   startedAt?: number;
   /** Most log lines one run generates before an endless, non-repeating loop is cut short. Default 10,000. */
   maxLogLines?: number;
-  /** Most shell commands one run executes before it is cut short. Default 200,000. */
+  /** Most shell commands one run executes before it is cut short. Default 100,000. */
   maxSteps?: number;
 }
 
@@ -161,7 +161,7 @@ export function containerBehaviour(pod: PodLike, containerName: string, options:
     hostname,
     startedAt,
     maxLogLines: options.maxLogLines ?? 10_000,
-    maxSteps: options.maxSteps ?? 200_000,
+    maxSteps: options.maxSteps ?? 100_000,
   });
   const sim = run.sim;
   const cycle = run.cycle;

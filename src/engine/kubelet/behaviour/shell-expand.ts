@@ -117,135 +117,150 @@ export function expandString(text: string, ctx: ExpandContext): string {
 
 const ARITH_TOKEN = /\s*(0[xX][0-9a-fA-F]+|[0-9]+|[A-Za-z_][A-Za-z0-9_]*|\*\*|<<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||\+\+|--|[-+*/%&|^]=|[-+*/%<>=!~?:()&|^])/y;
 
-/** Evaluates `$((...))` with the C operators the shell knows; variables read as numbers (unset is 0). */
-export function arithmetic(expr: string, ctx: ExpandContext): number {
-  const toks: string[] = [];
-  ARITH_TOKEN.lastIndex = 0;
-  let at = 0;
-  while (at < expr.length) {
-    if (/^\s*$/.test(expr.slice(at))) break;
-    ARITH_TOKEN.lastIndex = at;
-    const m = ARITH_TOKEN.exec(expr);
-    if (!m) throw new ShellRuntimeError(`arithmetic syntax error`);
-    toks.push(m[1]);
-    at = ARITH_TOKEN.lastIndex;
+/** Binary operators by precedence, loosest first. */
+const LEVELS: readonly string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '<=', '>', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+
+const isName = (t: string | undefined): t is string => t !== undefined && /^[A-Za-z_]/.test(t);
+const int = (v: number) => Math.trunc(v) | 0;
+
+function num(t: string): number {
+  const v = /^0[xX]/.test(t) ? parseInt(t, 16) : /^0[0-7]+$/.test(t) ? parseInt(t, 8) : Number(t);
+  if (!Number.isFinite(v)) throw new ShellRuntimeError('arithmetic syntax error');
+  return v;
+}
+
+function apply(op: string, a: number, b: number): number {
+  switch (op) {
+    case '==': return a === b ? 1 : 0;
+    case '!=': return a !== b ? 1 : 0;
+    case '<': return a < b ? 1 : 0;
+    case '<=': return a <= b ? 1 : 0;
+    case '>': return a > b ? 1 : 0;
+    case '>=': return a >= b ? 1 : 0;
+    case '<<': return a << b;
+    case '>>': return a >> b;
+    case '+': return int(a + b);
+    case '-': return int(a - b);
+    case '*': return int(a * b);
+    case '**': return int(a ** b);
+    case '/':
+    case '%':
+      if (b === 0) throw new ShellRuntimeError('division by zero');
+      return op === '/' ? int(a / b) : int(a % b);
+    case '||': return a || b ? 1 : 0;
+    case '&&': return a && b ? 1 : 0;
+    case '|': return a | b;
+    case '^': return a ^ b;
+    default: return a & b;
   }
-  let pos = 0;
-  const isName = (t: string | undefined) => t !== undefined && /^[A-Za-z_]/.test(t);
-  const num = (t: string): number => {
-    const v = /^0[xX]/.test(t) ? parseInt(t, 16) : /^0[0-7]+$/.test(t) ? parseInt(t, 8) : Number(t);
-    if (!Number.isFinite(v)) throw new ShellRuntimeError(`arithmetic syntax error`);
-    return v;
-  };
-  const varValue = (name: string): number => {
-    const v = (ctx.get(name) ?? '').trim();
+}
+
+/** A recursive-descent evaluator over the tokens of one `$((...))`. */
+class Arithmetic {
+  private pos = 0;
+  constructor(private readonly toks: string[], private readonly ctx: ExpandContext) {}
+
+  run(): number {
+    if (this.toks.length === 0) return 0;
+    const result = this.assignment();
+    if (this.pos !== this.toks.length) throw new ShellRuntimeError('arithmetic syntax error');
+    return result;
+  }
+
+  private varValue(name: string): number {
+    const v = (this.ctx.get(name) ?? '').trim();
     return v === '' ? 0 : num(v);
-  };
-  const int = (v: number) => Math.trunc(v) | 0;
-  // Binary operators by precedence, loosest first.
-  const levels: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '<=', '>', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
-  const apply = (op: string, a: number, b: number): number => {
-    switch (op) {
-      case '==': return a === b ? 1 : 0;
-      case '!=': return a !== b ? 1 : 0;
-      case '<': return a < b ? 1 : 0;
-      case '<=': return a <= b ? 1 : 0;
-      case '>': return a > b ? 1 : 0;
-      case '>=': return a >= b ? 1 : 0;
-      case '<<': return a << b;
-      case '>>': return a >> b;
-      case '+': return int(a + b);
-      case '-': return int(a - b);
-      case '*': return int(a * b);
-      case '**': return int(a ** b);
-      case '/':
-      case '%':
-        if (b === 0) throw new ShellRuntimeError('division by zero');
-        return op === '/' ? int(a / b) : int(a % b);
-      case '||': return a || b ? 1 : 0;
-      case '&&': return a && b ? 1 : 0;
-      case '|': return a | b;
-      case '^': return a ^ b;
-      default: return a & b;
-    }
-  };
-  const assignment = (): number => {
-    const t = toks[pos];
-    const op = toks[pos + 1];
-    if (isName(t) && op !== undefined && /^([-+*/%&|^]|<<|>>)?=$/.test(op) && op !== '==') {
-      pos += 2;
-      const rhs = assignment();
-      const v = op === '=' ? rhs : apply(op.slice(0, -1), varValue(t), rhs);
-      ctx.set(t, String(v));
+  }
+
+  private assignment(): number {
+    const t = this.toks[this.pos];
+    const op = this.toks[this.pos + 1];
+    if (isName(t) && op !== undefined && op !== '==' && /^([-+*/%&|^]|<<|>>)?=$/.test(op)) {
+      this.pos += 2;
+      const rhs = this.assignment();
+      const v = op === '=' ? rhs : apply(op.slice(0, -1), this.varValue(t), rhs);
+      this.ctx.set(t, String(v));
       return v;
     }
-    return ternary();
-  };
-  const ternary = (): number => {
-    const c = level(0);
-    if (toks[pos] !== '?') return c;
-    pos++;
-    const a = assignment();
-    if (toks[pos++] !== ':') throw new ShellRuntimeError('arithmetic syntax error');
-    const b = assignment();
+    const c = this.level(0);
+    if (this.toks[this.pos] !== '?') return c;
+    this.pos++;
+    const a = this.assignment();
+    if (this.toks[this.pos++] !== ':') throw new ShellRuntimeError('arithmetic syntax error');
+    const b = this.assignment();
     return c ? a : b;
-  };
-  const level = (n: number): number => {
-    if (n === levels.length) return power();
-    let a = level(n + 1);
-    while (levels[n].includes(toks[pos])) {
-      const op = toks[pos++];
-      a = apply(op, a, level(n + 1));
+  }
+
+  private level(n: number): number {
+    if (n === LEVELS.length) return this.power();
+    let a = this.level(n + 1);
+    while (LEVELS[n].includes(this.toks[this.pos])) {
+      const op = this.toks[this.pos++];
+      a = apply(op, a, this.level(n + 1));
     }
     return a;
-  };
-  const power = (): number => {
-    const a = unary();
-    if (toks[pos] === '**') {
-      pos++;
-      return apply('**', a, power());
-    }
-    return a;
-  };
-  const unary = (): number => {
-    const t = toks[pos];
+  }
+
+  private power(): number {
+    const a = this.unary();
+    if (this.toks[this.pos] !== '**') return a;
+    this.pos++;
+    return apply('**', a, this.power());
+  }
+
+  private unary(): number {
+    const t = this.toks[this.pos];
     if (t === '-' || t === '+' || t === '!' || t === '~') {
-      pos++;
-      const v = unary();
+      this.pos++;
+      const v = this.unary();
       return t === '-' ? -v : t === '+' ? v : t === '!' ? (v ? 0 : 1) : ~v;
     }
-    if ((t === '++' || t === '--') && isName(toks[pos + 1])) {
-      const name = toks[pos + 1];
-      pos += 2;
-      const v = varValue(name) + (t === '++' ? 1 : -1);
-      ctx.set(name, String(v));
+    const name = this.toks[this.pos + 1];
+    if ((t === '++' || t === '--') && isName(name)) {
+      this.pos += 2;
+      const v = this.varValue(name) + (t === '++' ? 1 : -1);
+      this.ctx.set(name, String(v));
       return v;
     }
-    return primary();
-  };
-  const primary = (): number => {
-    const t = toks[pos++];
+    return this.primary();
+  }
+
+  private primary(): number {
+    const t = this.toks[this.pos++];
     if (t === '(') {
-      const v = assignment();
-      if (toks[pos++] !== ')') throw new ShellRuntimeError('arithmetic syntax error');
+      const v = this.assignment();
+      if (this.toks[this.pos++] !== ')') throw new ShellRuntimeError('arithmetic syntax error');
       return v;
     }
-    if (t === undefined) throw new ShellRuntimeError('arithmetic syntax error');
     if (isName(t)) {
-      const v = varValue(t);
-      if (toks[pos] === '++' || toks[pos] === '--') {
-        ctx.set(t, String(v + (toks[pos] === '++' ? 1 : -1)));
-        pos++;
+      const v = this.varValue(t);
+      const post = this.toks[this.pos];
+      if (post === '++' || post === '--') {
+        this.ctx.set(t, String(v + (post === '++' ? 1 : -1)));
+        this.pos++;
       }
       return v;
     }
-    if (/^[0-9]/.test(t)) return num(t);
+    if (t !== undefined && /^[0-9]/.test(t)) return num(t);
     throw new ShellRuntimeError('arithmetic syntax error');
-  };
-  if (toks.length === 0) return 0;
-  const result = assignment();
-  if (pos !== toks.length) throw new ShellRuntimeError('arithmetic syntax error');
-  return result;
+  }
+}
+
+/** Evaluates `$((...))` with the C operators the shell knows; variables read as numbers (unset is 0). */
+export function arithmetic(expr: string, ctx: ExpandContext): number {
+  const toks: string[] = [];
+  let at = 0;
+  while (at < expr.length) {
+    ARITH_TOKEN.lastIndex = at;
+    const m = ARITH_TOKEN.exec(expr);
+    if (!m) {
+      if (/^\s*$/.test(expr.slice(at))) break;
+      throw new ShellRuntimeError('arithmetic syntax error');
+    }
+    toks.push(m[1]);
+    at = ARITH_TOKEN.lastIndex;
+  }
+  return new Arithmetic(toks, ctx).run();
 }
 
 // --- test / [ -----------------------------------------------------------

@@ -13,6 +13,9 @@ import { Blocked, ExitSignal, LoopJump, Sim, type Sink, type TermDisposition } f
 import { runUtility, SHELL_ONLY } from './shell-utils.ts';
 import { isShell, runShellArgs, syntaxMessage } from './shell-invoke.ts';
 
+/** Iterations of one loop during which a repeating state is looked for. */
+const CYCLE_SEARCH = 1000;
+
 /** Builtins of every shell that also exist as programs. */
 const BUILTINS = new Set(['echo', 'printf', 'true', 'false', 'test', '[', 'pwd', 'kill']);
 
@@ -208,15 +211,17 @@ export class Shell implements ExpandContext {
   }
 
   private stateKey(): string {
-    return JSON.stringify([[...this.vars].sort(), this.positionalArgs, this.status, [...this.traps], this.jobs.map((j) => j - this.sim.t), this.sim.stateKey()]);
+    // Insertion order is kept (no sort): two equal states reached by different paths only delay detection.
+    return JSON.stringify([[...this.vars], this.positionalArgs, this.status, [...this.traps], this.jobs.map((j) => j - this.sim.t), this.sim.stateKey()]);
   }
 
   private runLoop(until: boolean, cond: ShellNode, body: ShellNode): void {
     const sim = this.sim;
     let previous: { key: string; t: number; lines: number; files: number; blocking: number; clockReads: number } | undefined;
-    for (;;) {
-      const now = { key: this.stateKey(), t: sim.t, lines: sim.lines.length, files: sim.fileEvents.length, blocking: sim.blocking.length, clockReads: sim.clockReads };
-      if (previous && previous.key === now.key && previous.clockReads === now.clockReads) {
+    for (let iteration = 0; ; iteration++) {
+      // Loops settle into their cycle within a few iterations; past that, keys only cost time.
+      const now = { key: iteration < CYCLE_SEARCH ? this.stateKey() : '', t: sim.t, lines: sim.lines.length, files: sim.fileEvents.length, blocking: sim.blocking.length, clockReads: sim.clockReads };
+      if (previous && now.key !== '' && previous.key === now.key && previous.clockReads === now.clockReads) {
         // The same state twice: every later iteration repeats the last one.
         const periodMs = now.t - previous.t;
         const rel = <T extends { atMs: number }>(x: T): T => ({ ...x, atMs: x.atMs - previous!.t });

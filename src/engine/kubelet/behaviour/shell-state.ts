@@ -168,7 +168,7 @@ export class Sim {
 
   /** A key that is equal when two moments would behave the same from then on. */
   stateKey(): string {
-    return JSON.stringify([[...this.files].sort(), [...this.dirs].sort(), this.partial]);
+    return JSON.stringify([[...this.files], [...this.dirs], this.partial]);
   }
 
   /** True when the path lies under a volume mount, where anything may exist. */
