@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import type { Container } from '../../src/engine/api/types.ts';
+import type { Container, Pod } from '../../src/engine/api/types.ts';
 import { containerBehaviour, logsUntil, type BehaviourOptions, type ContainerBehaviour, type PodLike } from '../../src/engine/kubelet/behaviour.ts';
 import { imageProfile, isDeclaredMissing, parseImageRef } from '../../src/engine/kubelet/behaviour/images.ts';
 
@@ -182,5 +182,18 @@ describe('containers without a command run the image default', () => {
       message: 'Failed to pull image "nginx:9.9": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:9.9": failed to resolve reference "docker.io/library/nginx:9.9": docker.io/library/nginx:9.9: not found',
     });
     expect(behave({ image: 'nginx:1.27' }, undefined, { missingImages: new Set(['nginx:9.9']) }).pullError).toBeUndefined();
+  });
+});
+
+describe('inputs', () => {
+  it('takes a Pod object as the API server stores it', () => {
+    const stored: Pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-0', namespace: 'default', uid: 'u', annotations: { 'kubecuke.io/ready-after': '5s' } },
+      spec: { containers: [{ name: 'app', image: 'nginx' }], initContainers: [{ name: 'init', image: 'busybox', command: ['sh', '-c', 'sleep 2'] }] },
+    };
+    expect(containerBehaviour(stored, 'app').readyAfterMs).toBe(5000);
+    expect(containerBehaviour(stored, 'init').exitAfterMs).toBe(2000);
   });
 });
