@@ -108,10 +108,11 @@ function walk(
   strict: boolean,
 ): void {
   if (value === null || value === undefined) return;
-  const mismatch = (goType: string) =>
+  const mismatch = (goType: string): void => {
     out.typeErrors.push(
       `json: cannot unmarshal ${jsonKind(value).split(' ')[0]}${typeof value === 'number' && !Number.isInteger(value) ? ` ${value}` : ''} into Go struct field ${goStructName(structName)}${goPath ? '.' + goPath : ''} of type ${goType}`,
     );
+  };
   const arr = /^Array<(.+)>$/.exec(typeName);
   if (arr) {
     if (!Array.isArray(value)) return mismatch(goTypeName(typeName, format));

@@ -159,7 +159,7 @@ export class ApiServer {
     const errors: FieldError[] = [];
     if (!obj.metadata.name) errors.push(required('metadata.name', 'name or generateName is required'));
     errors.push(...schemaCheck(type, obj), ...validateCreate(type, obj));
-    this.refuseIfInvalid(type, obj.metadata.name ?? '', errors, user, 'create');
+    this.refuseIfInvalid(type, ns, obj.metadata.name ?? '', errors, user, 'create');
     this.runAdmission('validate', 'CREATE', type, obj, undefined, user, opts, ns, obj.metadata.name!);
 
     const key = storeKey(type, ns, obj.metadata.name!);
@@ -217,7 +217,7 @@ export class ApiServer {
       ...schemaCheck(type, next),
       ...(status ? validateStatusUpdate(type, next, old) : validateUpdate(type, next, old)),
     ];
-    this.refuseIfInvalid(type, name, errors, user, verb);
+    this.refuseIfInvalid(type, ns, name, errors, user, verb);
     this.runAdmission('validate', 'UPDATE', type, next, old, user, opts, ns, name, status ? 'status' : undefined);
 
     next.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -440,10 +440,10 @@ export class ApiServer {
     return obj;
   }
 
-  private refuseIfInvalid(type: ResourceType, name: string, errors: FieldError[], user: Identity, verb: AuditEntry['verb']): void {
+  private refuseIfInvalid(type: ResourceType, ns: string | undefined, name: string, errors: FieldError[], user: Identity, verb: AuditEntry['verb']): void {
     if (!errors.length) return;
     const err = invalidObject(groupKind(type), name, errors);
-    this.record(user, verb, type, undefined, name, 422, undefined, err.message);
+    this.record(user, verb, type, ns, name, 422, undefined, err.message);
     throw err;
   }
 

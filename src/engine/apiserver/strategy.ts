@@ -65,13 +65,27 @@ const STRATEGIES: Record<string, Strategy> = {
   '/Node': nodes,
 };
 
+/**
+ * The zero status a new object starts with, as the Go zero value serialises:
+ * fields without omitempty appear as 0.
+ */
+const ZERO_STATUS: Record<string, () => Record<string, unknown>> = {
+  'apps/ReplicaSet': () => ({ replicas: 0 }),
+  'apps/StatefulSet': () => ({ replicas: 0, availableReplicas: 0 }),
+  'apps/DaemonSet': () => ({ currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 }),
+  '/ReplicationController': () => ({ replicas: 0 }),
+  'autoscaling/HorizontalPodAutoscaler': () => ({ desiredReplicas: 0 }),
+};
+
 export function strategyFor(type: ResourceType): Strategy {
-  const s = STRATEGIES[`${type.group}/${type.kind}`];
+  const key = `${type.group}/${type.kind}`;
+  const s = STRATEGIES[key];
   if (s) return s;
+  const zero = ZERO_STATUS[key] ?? (() => ({}));
   return type.statusSubresource
     ? {
         prepareForCreate(obj) {
-          (obj as KubeObject & { status?: unknown }).status = {};
+          (obj as KubeObject & { status?: unknown }).status = zero();
         },
       }
     : {};

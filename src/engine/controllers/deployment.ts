@@ -144,8 +144,10 @@ function getNewReplicaSet(s: Sync, existing: Stored<ReplicaSet> | undefined, old
     const changed = setNewReplicaSetAnnotations(d, annotations, newRevision, true);
     const minReady = d.spec.minReadySeconds ?? 0;
     if (changed || (existing.spec.minReadySeconds ?? 0) !== minReady) {
-      const next = { ...existing, metadata: { ...existing.metadata, annotations }, spec: { ...existing.spec, minReadySeconds: minReady } };
-      if (!minReady) delete next.spec.minReadySeconds;
+      const spec: ReplicaSet['spec'] = { ...existing.spec };
+      if (minReady) spec.minReadySeconds = minReady;
+      else delete spec.minReadySeconds;
+      const next = { ...existing, metadata: { ...existing.metadata, annotations }, spec };
       return ctx.client.update(R.replicaSets, next);
     }
     const status = clone(d.status ?? {});

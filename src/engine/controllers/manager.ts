@@ -25,7 +25,7 @@ export interface ControllerContext {
   readonly client: Client;
   readonly informers: InformerFactory;
   readonly recorder: EventRecorder;
-  readonly clock: Pick<Clock, 'now' | 'iso' | 'isoMicro' | 'schedule'>;
+  readonly clock: Pick<Clock, 'now' | 'iso' | 'isoMicro' | 'schedule' | 'scheduleAt'>;
   readonly random: Random;
   /** Adds a key to this controller's queue (now, or after a delay). */
   enqueue(key: string, afterMs?: number): void;

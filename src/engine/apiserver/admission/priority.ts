@@ -49,7 +49,7 @@ export function priority(): AdmissionPlugin {
         );
       }
       spec.priority = value;
-      if (!spec.preemptionPolicy) spec.preemptionPolicy = policy ?? 'PreemptLowerPriority';
+      if (!spec.preemptionPolicy) spec.preemptionPolicy = (policy ?? 'PreemptLowerPriority') as 'Never' | 'PreemptLowerPriority';
     },
   };
 }

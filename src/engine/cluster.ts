@@ -1,0 +1,262 @@
+/**
+ * The composition root: `createCluster(options)` wires a clock, a store, the
+ * API server, the controller manager, the scheduler and one kubelet per node
+ * into a running cluster on simulated time. Nothing else wires concrete
+ * parts together.
+ */
+import { Clock, EPOCH_MS } from './clock/clock.ts';
+import { Random } from './clock/random.ts';
+import { Store } from './store/store.ts';
+import { ApiServer, type AuditEntry } from './apiserver/apiserver.ts';
+import { defaultAdmissionChain, type AdmissionOptions } from './apiserver/admission/index.ts';
+import type { Client, Identity } from './client/client.ts';
+import { EventSequence, newRecorder } from './client/events.ts';
+import { ControllerManager, type Controller, type ControllerConfig } from './controllers/manager.ts';
+import { replicaSetController } from './controllers/replicaset.ts';
+import { deploymentController } from './controllers/deployment.ts';
+import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
+import { taintEvictionController } from './controllers/taint-eviction.ts';
+import { podGarbageCollector } from './controllers/pod-garbage-collector.ts';
+import { garbageCollector } from './controllers/garbage-collector.ts';
+import { serviceAccountController } from './controllers/serviceaccount.ts';
+import { rootCACertPublisher } from './controllers/root-ca-cert-publisher.ts';
+import { nodeIpamController } from './controllers/node-ipam.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
+import type { SchedulerConfiguration } from './scheduler/profile.ts';
+import { Kubelet } from './kubelet/kubelet.ts';
+import { DEFAULT_MAX_PODS, type NodeConfig } from './kubelet/node-status.ts';
+import { R } from './api/kinds.ts';
+import type { KubeObject, Taint } from './api/types.ts';
+import { Trace } from './trace.ts';
+
+export interface NodeOptions {
+  /** Default `node-<n>`. */
+  name?: string;
+  /** CPU capacity, a quantity; default 4. */
+  cpu?: string;
+  /** Memory capacity; default 16Gi. */
+  memory?: string;
+  /** Pod capacity; default 110. */
+  pods?: number;
+  labels?: Record<string, string>;
+  taints?: Taint[];
+  /** Shorthand for the topology.kubernetes.io/zone label. */
+  zone?: string;
+}
+
+export interface ClusterOptions {
+  /** Seed of the cluster's random source: one seed, one history. */
+  seed?: number;
+  /** Nodes to start with: a count (node-1..node-N with defaults) or specs. */
+  nodes?: number | NodeOptions[];
+  controllers?: Partial<ControllerConfig>;
+  /** Controllers to leave out, by name (`deployment-controller`). */
+  disabledControllers?: readonly string[];
+  scheduler?: SchedulerConfiguration;
+  admission?: AdmissionOptions;
+  /** Tasks allowed at one instant before a livelock is reported. */
+  maxTasksPerInstant?: number;
+}
+
+/** The user a scenario acts as: cluster-admin through kubectl. */
+export const USER: Identity = { user: 'kubernetes-admin', component: 'kubectl' };
+
+export interface Cluster {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly trace: Trace;
+  readonly scheduler: Scheduler;
+  /** The store, for history replay; components never touch it. */
+  readonly store: Store;
+  /** A client acting as the user (strict field validation, as kubectl asks). */
+  client(identity?: Identity): Client;
+  /** Images no registry has (`Given the image "nginx:9.9" does not exist`). */
+  readonly missingImages: Set<string>;
+  nodeNames(): string[];
+  addNode(node: NodeOptions): string;
+  /** The node's kubelet stops: no heartbeats, no pod updates. */
+  killNode(name: string): void;
+  /** The node's kubelet starts again. */
+  reviveNode(name: string): void;
+  /** The machine is gone and its Node object deleted. */
+  removeNode(name: string): void;
+  isNodeAlive(name: string): boolean;
+  logs(namespace: string, pod: string, container?: string, previous?: boolean): { lines?: string[]; containers: string[] } | undefined;
+  /** Runs everything due now. */
+  settle(): void;
+  /** Runs everything due in the next `ms` of simulated time. */
+  advance(ms: number): void;
+}
+
+function fakeCABundle(random: Random): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const lines: string[] = ['MIIDBTCCAe2gAwIBAgIIKubecukeCA0wDQYJKoZIhvcNAQELBQAwFTETMBEGA1UE'];
+  for (let i = 0; i < 16; i++) {
+    let l = '';
+    for (let j = 0; j < 64; j++) l += alphabet[random.int(64)];
+    lines.push(l);
+  }
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+export function createCluster(options: ClusterOptions = {}): Cluster {
+  const seed = options.seed ?? 1;
+  const clock = new Clock({ start: EPOCH_MS, maxTasksPerInstant: options.maxTasksPerInstant });
+  const random = new Random(seed);
+  const store = new Store();
+  const trace = new Trace();
+  const missingImages = new Set<string>();
+  const events = new EventSequence();
+
+  const apiserver = new ApiServer(
+    store,
+    {
+      now: () => clock.now(),
+      iso: (ms) => clock.iso(ms),
+      random,
+      defer: (label, fn) => clock.schedule(0, label, fn),
+    },
+    {
+      admission: defaultAdmissionChain(options.admission),
+      audit: (e: AuditEntry) => trace.record({ kind: 'request', ...e }),
+    },
+  );
+  clock.setLivelockDiagnostic((at) => {
+    const writes = new Map<string, number>();
+    for (const e of trace.since(at)) {
+      if (e.kind !== 'request' || e.code >= 400) continue;
+      const k = `${e.component} ${e.verb} ${e.resource} ${e.namespace ? `${e.namespace}/` : ''}${e.name}`;
+      writes.set(k, (writes.get(k) ?? 0) + 1);
+    }
+    const top = [...writes].sort((a, b) => b[1] - a[1]).slice(0, 5);
+    return top.length ? `writes at that instant: ${top.map(([k, n]) => `${k} (${n} times)`).join('; ')}` : '';
+  });
+  const system = (component: string, user = `system:serviceaccount:kube-system:${component}`): Client => apiserver.client({ user, component });
+
+  // Bootstrap objects the API server and its bootstrap controllers create.
+  const bootstrap = system('kube-apiserver', 'system:apiserver');
+  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    bootstrap.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } });
+  }
+  for (const [name, value] of [['system-node-critical', 2000001000], ['system-cluster-critical', 2000000000]] as const) {
+    bootstrap.create(R.priorityClasses, {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name },
+      value,
+      description: 'Used for system critical pods that must not be moved from their current node.',
+      preemptionPolicy: 'PreemptLowerPriority',
+    } as KubeObject);
+  }
+
+  const disabled = new Set(options.disabledControllers ?? []);
+  const controllers: Controller[] = [
+    serviceAccountController(),
+    rootCACertPublisher(fakeCABundle(random)),
+    nodeIpamController(),
+    nodeLifecycleController(),
+    taintEvictionController(),
+    replicaSetController(),
+    deploymentController(),
+    podGarbageCollector(),
+    garbageCollector(),
+  ].filter((c) => !disabled.has(c.name));
+  const manager = new ControllerManager(
+    {
+      clock,
+      random,
+      clientFor: (name) => system(name),
+      config: options.controllers,
+      events,
+      onError: (e) => trace.record({ kind: 'reconcile-error', ...e }),
+    },
+    controllers,
+  );
+  manager.start();
+
+  const schedulerClient = apiserver.client({ user: 'system:kube-scheduler', component: 'default-scheduler' });
+  const scheduler = new Scheduler({
+    client: schedulerClient,
+    clock,
+    random,
+    recorder: newRecorder(schedulerClient, { component: 'default-scheduler', now: () => clock.now(), iso: (ms) => clock.iso(ms) }, events),
+    config: options.scheduler,
+  });
+  scheduler.start();
+
+  const kubelets = new Map<string, Kubelet>();
+  let nodeCount = 0;
+  const addNode = (n: NodeOptions): string => {
+    nodeCount++;
+    const name = n.name ?? `node-${nodeCount}`;
+    if (kubelets.has(name)) throw new Error(`node "${name}" already exists`);
+    const labels = { ...(n.labels ?? {}) };
+    if (n.zone) labels['topology.kubernetes.io/zone'] = n.zone;
+    const cfg: NodeConfig = {
+      name,
+      cpu: n.cpu ?? '4',
+      memory: n.memory ?? '16Gi',
+      pods: n.pods ?? DEFAULT_MAX_PODS,
+      ephemeralStorage: '100Gi',
+      labels,
+      taints: n.taints ?? [],
+      internalIP: `172.18.${Math.floor((nodeCount + 1) / 256)}.${(nodeCount + 1) % 256}`,
+      machineID: random.hex(32),
+    };
+    const client = apiserver.client({ user: `system:node:${name}`, component: 'kubelet', node: name });
+    const kubelet = new Kubelet({
+      node: cfg,
+      client,
+      clock,
+      random,
+      recorder: newRecorder(client, { component: 'kubelet', host: name, now: () => clock.now(), iso: (ms) => clock.iso(ms) }, events),
+      missingImages: () => missingImages,
+    });
+    kubelets.set(name, kubelet);
+    kubelet.start();
+    return name;
+  };
+  const nodes = options.nodes ?? 0;
+  if (typeof nodes === 'number') for (let i = 0; i < nodes; i++) addNode({});
+  else for (const n of nodes) addNode(n);
+  clock.settle();
+
+  const kubelet = (name: string): Kubelet => {
+    const k = kubelets.get(name);
+    if (!k) throw new Error(`no node named "${name}"; the cluster has ${[...kubelets.keys()].join(', ') || 'no nodes'}`);
+    return k;
+  };
+
+  return {
+    clock,
+    random,
+    trace,
+    scheduler,
+    store,
+    missingImages,
+    client: (identity = USER) => apiserver.client(identity, { fieldValidation: 'Strict' }),
+    nodeNames: () => [...kubelets.keys()],
+    addNode,
+    killNode: (name) => kubelet(name).die(),
+    reviveNode: (name) => kubelet(name).start(),
+    removeNode: (name) => {
+      kubelet(name).die();
+      kubelets.delete(name);
+      try {
+        system('cloud-node-lifecycle-controller').delete(R.nodes, undefined, name);
+      } catch {
+        // Already gone.
+      }
+    },
+    isNodeAlive: (name) => kubelet(name).running,
+    logs: (ns, pod, container, previous = false) => {
+      for (const k of kubelets.values()) {
+        const r = k.logs(ns, pod, container, previous);
+        if (r) return r;
+      }
+      return undefined;
+    },
+    settle: () => clock.settle(),
+    advance: (ms) => clock.advance(ms),
+  };
+}

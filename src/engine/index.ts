@@ -1,0 +1,26 @@
+/**
+ * The engine's public surface: everything outside src/engine imports from
+ * here only.
+ */
+export { createCluster, USER, type Cluster, type ClusterOptions, type NodeOptions } from './cluster.ts';
+export { Trace, formatEntry, formatOffset, type TraceEntry } from './trace.ts';
+export { Clock, EPOCH_MS, LivelockError, type TaskHandle } from './clock/clock.ts';
+export { Random } from './clock/random.ts';
+export type { Client, Identity, ListOptions, ListResult, WatchEvent, DeleteOptions, PatchType } from './client/client.ts';
+export { tryGet } from './client/client.ts';
+export type { Store, StoreEvent, StoreSnapshot } from './store/store.ts';
+export { RESOURCE_TYPES, R, resourceFor, resourceByName, namesOf, apiVersionOf, groupResource, groupKind, type ResourceType } from './api/kinds.ts';
+export * as api from './api/types.ts';
+export type { KubeObject, Stored, Pod, Node, Deployment, ReplicaSet, Taint, Toleration, KubeEvent } from './api/types.ts';
+export { StatusError, isStatusError, type Status } from './api/errors.ts';
+export { Selector, parseFieldSelector } from './api/selectors.ts';
+export { milliValue, value as quantityValue, resourceAmount, formatAmount, isQuantity } from './api/quantity.ts';
+export { parseDuration, tryParseDuration, formatDuration, DurationError } from './api/duration.ts';
+export { clone, deepEqual, controllerRef, getCondition, namespacedName, storeKey, storePrefix } from './api/meta.ts';
+export { isPodReady, isPodActive, isPodTerminal, podRequests, allContainers } from './api/pod.ts';
+export { toleratesTaint, taintTolerated, taintString } from './api/taints.ts';
+export { podMatchesNodeSelectorAndAffinity } from './scheduler/plugins/node-affinity.ts';
+export { fitErrorMessage, type SchedulingDecision } from './scheduler/scheduler.ts';
+export type { SchedulerConfiguration, SchedulerProfile } from './scheduler/profile.ts';
+export { DEFAULT_CONTROLLER_CONFIG, type ControllerConfig } from './controllers/manager.ts';
+export { applyPatch } from './api/patch.ts';
