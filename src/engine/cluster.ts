@@ -81,7 +81,13 @@ export interface Cluster {
   /** The machine is gone and its Node object deleted. */
   removeNode(name: string): void;
   isNodeAlive(name: string): boolean;
-  logs(namespace: string, pod: string, container?: string, previous?: boolean): { lines?: string[]; containers: string[] } | undefined;
+  logs(namespace: string, pod: string, container?: string, previous?: boolean): { lines?: Array<{ time: number; text: string }>; containers: string[] } | undefined;
+  /**
+   * The running containers of a pod exit with code 1 now (and, with `keep`,
+   * at every later start). Returns how many crashed, or undefined when no
+   * live kubelet runs the pod.
+   */
+  crashPod(namespace: string, pod: string, keep: boolean): number | undefined;
   /** Runs everything due now. */
   settle(): void;
   /** Runs everything due in the next `ms` of simulated time. */
@@ -253,6 +259,14 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       for (const k of kubelets.values()) {
         const r = k.logs(ns, pod, container, previous);
         if (r) return r;
+      }
+      return undefined;
+    },
+    crashPod: (ns, pod, keep) => {
+      for (const k of kubelets.values()) {
+        if (!k.running) continue;
+        const n = k.crash(ns, pod, keep);
+        if (n !== undefined) return n;
       }
       return undefined;
     },

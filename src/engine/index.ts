@@ -8,7 +8,7 @@ export { Clock, EPOCH_MS, LivelockError, type TaskHandle } from './clock/clock.t
 export { Random } from './clock/random.ts';
 export type { Client, Identity, ListOptions, ListResult, WatchEvent, DeleteOptions, PatchType } from './client/client.ts';
 export { tryGet } from './client/client.ts';
-export type { Store, StoreEvent, StoreSnapshot } from './store/store.ts';
+export { bucketOf, type Store, type StoreEvent, type StoreSnapshot } from './store/store.ts';
 export { RESOURCE_TYPES, R, resourceFor, resourceByName, namesOf, apiVersionOf, groupResource, groupKind, type ResourceType } from './api/kinds.ts';
 export * as api from './api/types.ts';
 export type { KubeObject, Stored, Pod, Node, Deployment, ReplicaSet, Taint, Toleration, KubeEvent } from './api/types.ts';

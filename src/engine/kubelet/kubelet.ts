@@ -90,8 +90,16 @@ export class Kubelet {
     this.registered = false;
   }
 
+  /** Makes the containers of a pod on this node crash (see PodWorker.crash); undefined when it has no such pod. */
+  crash(namespace: string, pod: string, keep: boolean): number | undefined {
+    for (const w of this.workers.values()) {
+      if (w.pod.metadata.namespace === namespace && w.pod.metadata.name === pod) return w.crash(keep);
+    }
+    return undefined;
+  }
+
   /** Log lines of a container of a pod on this node (kubectl logs). */
-  logs(namespace: string, pod: string, container: string | undefined, previous: boolean): { lines?: string[]; containers: string[] } | undefined {
+  logs(namespace: string, pod: string, container: string | undefined, previous: boolean): { lines?: Array<{ time: number; text: string }>; containers: string[] } | undefined {
     for (const w of this.workers.values()) {
       if (w.pod.metadata.namespace !== namespace || w.pod.metadata.name !== pod) continue;
       const names = w.containerNames();

@@ -89,6 +89,8 @@ export class PodWorker {
   private readonly pullBackoffs = new Map<string, Backoff>();
   private syncTask?: TaskHandle;
   private lastStatus?: PodStatus;
+  /** Every start of every container exits at once with code 1 (`the containers of pod X keep crashing`). */
+  private crashing = false;
 
   constructor(
     private readonly env: PodWorkerEnv,
@@ -138,18 +140,35 @@ export class PodWorker {
     for (const r of this.runs) this.clearTimers(r);
   }
 
-  /** Log lines of a container: the current run, or the previous one. */
-  logs(container: string, previous: boolean): string[] | undefined {
+  /**
+   * The pod's running containers exit with code 1 now; with `keep`, every
+   * later start of its containers exits at once too. Returns how many crashed.
+   */
+  crash(keep: boolean): number {
+    if (keep) this.crashing = true;
+    let n = 0;
+    for (const r of this.runs) {
+      if (r.state !== 'running' || r.init && !r.sidecar) continue;
+      this.exited(r, 1, 'Error');
+      n++;
+    }
+    return n;
+  }
+
+  /** Log lines of a container, stamped with the instant they were written: the current run, or the previous one. */
+  logs(container: string, previous: boolean): Array<{ time: number; text: string }> | undefined {
     const r = this.runs.find((x) => x.spec.name === container);
     if (!r) return undefined;
     const now = this.env.clock.now();
     if (previous) {
       if (!r.prev) return undefined;
-      return logsUntil(r.prev.behaviour, r.prev.finishedAt - r.prev.startedAt).map((l) => l.line);
+      const start = r.prev.startedAt;
+      return logsUntil(r.prev.behaviour, r.prev.finishedAt - start).map((l) => ({ time: start + l.atMs, text: l.line }));
     }
     if (!r.behaviour || r.startedAt === undefined) return [];
+    const start = r.startedAt;
     const end = r.state === 'terminated' && r.terminated ? r.terminated.finishedAt : now;
-    return logsUntil(r.behaviour, end - r.startedAt).map((l) => l.line);
+    return logsUntil(r.behaviour, end - start).map((l) => ({ time: start + l.atMs, text: l.line }));
   }
 
   containerNames(): string[] {
@@ -229,8 +248,8 @@ export class PodWorker {
     const now = this.env.clock.now();
     const pod = this.pod;
     const image = r.spec.image ?? '';
-    const restarting = r.terminated !== undefined || r.state === 'waiting' && r.lastTerminated !== undefined && r.restartCount >= 0 && r.behaviour !== undefined;
-    const b = containerBehaviour(pod, r.spec.name, { missingImages: this.env.missingImages(), startedAt: now });
+    let b = containerBehaviour(pod, r.spec.name, { missingImages: this.env.missingImages(), startedAt: now });
+    if (this.crashing && !b.pullError && !b.startError) b = { ...b, exitAfterMs: 0, exitCode: 1 };
     for (const p of b.problems) this.env.recorder.event(pod, 'Warning', 'InvalidBehaviour', p, containerPath(r));
 
     // Image pull.
@@ -268,7 +287,6 @@ export class PodWorker {
       r.lastTerminated = r.terminated;
       r.restartCount++;
     }
-    void restarting;
     r.containerID = `containerd://${this.env.random.hex(64)}`;
     this.env.recorder.event(pod, 'Normal', 'Created', `Created container: ${r.spec.name}`, containerPath(r));
     r.behaviour = b;

@@ -1,0 +1,53 @@
+/**
+ * Actions of the step vocabulary that two or more steps share: running
+ * kubectl verbs (so steps and `kubectl` mean the same thing), picking a pod
+ * of a workload, crashing containers, deleting objects.
+ */
+import { R, type Pod, type Stored } from '../engine/index.ts';
+import { UserError } from './errors.ts';
+import type { KubeWorld } from './world.ts';
+import type { Ref, WorkloadParam } from './params.ts';
+import { parseKind } from './params.ts';
+import { podsOf } from './workloads.ts';
+
+/** Runs a kubectl verb; a non-zero exit fails the step with what kubectl printed. */
+export function runOrFail(world: KubeWorld, argv: string[]): string {
+  const res = world.kubectl(['kubectl', ...argv].join(' ') === '' ? '' : quote(['kubectl', ...argv]));
+  if (res.exitCode !== 0) throw new UserError(`kubectl ${argv.join(' ')} failed:\n${(res.stderr || res.stdout).trimEnd()}`);
+  return res.stdout;
+}
+
+function quote(words: string[]): string {
+  return words.map((w) => (/[\s"']/.test(w) ? `'${w.replace(/'/g, `'\\''`)}'` : w)).join(' ');
+}
+
+/** The first live pod of a workload (by name), for "a pod of deployment X". */
+export function somePodOf(world: KubeWorld, w: WorkloadParam): Ref {
+  const ref = world.ref(w.name);
+  const pods = podsOf(world.view(), w.kind, ref);
+  if (!pods.length) throw new UserError(`${w.kind} "${w.name}" has no live pods to pick from`);
+  return { namespace: ref.namespace, name: pods[0].metadata.name };
+}
+
+export function deleteAPodOf(world: KubeWorld, w: WorkloadParam): void {
+  const pod = somePodOf(world, w);
+  runOrFail(world, ['delete', 'pod', pod.name, '-n', pod.namespace, '--wait=false']);
+}
+
+export function crashPod(world: KubeWorld, ref: Ref, keep: boolean): void {
+  const pod = world.view().get<Pod>(R.pods, ref.namespace, ref.name) as Stored<Pod> | undefined;
+  if (!pod) throw new UserError(`there is no pod "${ref.name}" in namespace "${ref.namespace}"`);
+  const n = world.cluster.crashPod(ref.namespace, ref.name, keep);
+  if (n === undefined) {
+    throw new UserError(`pod "${ref.name}" is not running on a live node (${pod.spec.nodeName ? `its node "${pod.spec.nodeName}" is down` : 'it is not scheduled'}), so it cannot crash`);
+  }
+  if (n === 0 && !keep) throw new UserError(`pod "${ref.name}" has no running container to crash (phase ${pod.status?.phase ?? 'Pending'})`);
+  world.settle();
+}
+
+export function deleteObject(world: KubeWorld, kind: string, ref: Ref): void {
+  const type = parseKind(kind);
+  const argv = ['delete', type.singular, ref.name, '--wait=false'];
+  if (type.namespaced) argv.push('-n', ref.namespace);
+  runOrFail(world, argv);
+}

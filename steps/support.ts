@@ -1,0 +1,103 @@
+/**
+ * Wiring of the step vocabulary into Cucumber: the World, the parameter
+ * types of STEPS.md, the hooks, and `defineCheck`, which registers a check
+ * with its time-qualified forms ("within D", "for D", "at all times").
+ */
+import { After, AfterStep, Before, BeforeStep, Then, defineParameterType, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
+import { KubeWorld, SCENARIO_ATTACHMENT } from '../src/harness/world.ts';
+import { DURATION_PATTERN, KIND_PATTERN, QUANTITY_PATTERN, WORKLOAD_PATTERN, parseQuantityParam, parseStepDuration, type WorkloadKind, type WorkloadParam } from '../src/harness/params.ts';
+import { checkAtAllTimes, checkFor, checkNow, checkWithin } from '../src/harness/time.ts';
+import type { Check } from '../src/harness/checks.ts';
+import { formatOffset } from '../src/engine/index.ts';
+
+setWorldConstructor(KubeWorld);
+// Scenarios run on simulated time; a wall-clock limit only guards against bugs.
+setDefaultTimeout(120_000);
+
+defineParameterType({ name: 'duration', regexp: DURATION_PATTERN, transformer: (s: string) => parseStepDuration(s) });
+defineParameterType({ name: 'quantity', regexp: QUANTITY_PATTERN, transformer: (s: string) => parseQuantityParam(s) });
+defineParameterType({
+  name: 'workload',
+  regexp: WORKLOAD_PATTERN,
+  transformer: (kind: string, name: string): WorkloadParam => ({ kind: kind as WorkloadKind, name }),
+});
+defineParameterType({ name: 'kind', regexp: KIND_PATTERN, transformer: (s: string) => s, useForSnippets: false });
+defineParameterType({ name: 'phase', regexp: /pending|running|succeeded|failed/, transformer: (s: string) => s });
+
+Before(function (this: KubeWorld, { pickle }) {
+  this.featureUri = pickle.uri;
+});
+
+let previousWasAction = false;
+BeforeStep(function (this: KubeWorld, { pickleStep }) {
+  // The first step of a run of When steps is where "at all times" looks back to.
+  const action = pickleStep.type === 'Action';
+  if (action && !previousWasAction) this.markHistory();
+  previousWasAction = action;
+  if (this.hasCluster) this.cluster.trace.record({ kind: 'step', at: this.cluster.clock.now(), text: pickleStep.text });
+});
+
+AfterStep(function (this: KubeWorld, { result }) {
+  if (result.status === 'FAILED' && this.hasCluster) {
+    this.attach(`simulated time: ${formatOffset(this.cluster.clock.now())}`, 'text/plain');
+  }
+});
+
+After(function (this: KubeWorld) {
+  previousWasAction = false;
+  const summary = this.summary();
+  if (summary) this.attach(JSON.stringify(summary), SCENARIO_ATTACHMENT);
+  this.dispose();
+});
+
+/** Step arguments, typed by each step's own parameter list. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type StepArgs = any[];
+
+/** Gives a wrapper the arity Cucumber expects of a step function with `n` parameters. */
+function withArity<F extends (...args: StepArgs) => unknown>(fn: F, n: number): F {
+  Object.defineProperty(fn, 'length', { value: n });
+  return fn;
+}
+
+/**
+ * Registers `expression` as a check, and its forms "within {duration} ...",
+ * "for {duration} ..." and "at all times ...". `make` turns the step's
+ * arguments into a Check.
+ */
+export function defineCheck(expression: string, arity: number, make: (world: KubeWorld, ...args: StepArgs) => Check): void {
+  Then(
+    expression,
+    withArity(function (this: KubeWorld, ...args: StepArgs) {
+      checkNow(this.cluster, make(this, ...args));
+    }, arity),
+  );
+  Then(
+    `within {duration} ${expression}`,
+    withArity(function (this: KubeWorld, ms: number, ...args: StepArgs) {
+      checkWithin(this.cluster, make(this, ...args), ms);
+    }, arity + 1),
+  );
+  Then(
+    `for {duration} ${expression}`,
+    withArity(function (this: KubeWorld, ms: number, ...args: StepArgs) {
+      checkFor(this.cluster, make(this, ...args), ms);
+    }, arity + 1),
+  );
+  Then(
+    `at all times ${expression}`,
+    withArity(function (this: KubeWorld, ...args: StepArgs) {
+      checkAtAllTimes(this.cluster, this.marker, make(this, ...args));
+    }, arity),
+  );
+}
+
+/** Registers a check that only makes sense over history ("at all times ... were ..."). */
+export function defineHistoryCheck(expression: string, arity: number, make: (world: KubeWorld, ...args: StepArgs) => Check): void {
+  Then(
+    expression,
+    withArity(function (this: KubeWorld, ...args: StepArgs) {
+      checkAtAllTimes(this.cluster, this.marker, make(this, ...args));
+    }, arity),
+  );
+}

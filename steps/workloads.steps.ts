@@ -1,0 +1,44 @@
+/** Workloads: scaling, images, rollbacks, deletion, and checks on their pods and replicas. */
+import { When } from '@cucumber/cucumber';
+import type { KubeWorld } from '../src/harness/world.ts';
+import type { WorkloadKind, WorkloadParam } from '../src/harness/params.ts';
+import { jobFinished, podsCount, podsRunImage, podsRunning, readyReplicas } from '../src/harness/checks.ts';
+import { deleteObject, runOrFail } from '../src/harness/actions.ts';
+import { defineCheck, defineHistoryCheck } from './support.ts';
+
+When('I delete the {kind} {string}', function (this: KubeWorld, kind: string, name: string) {
+  deleteObject(this, kind, this.ref(name));
+});
+
+When('I scale the {kind} {string} to {int} replica(s)', function (this: KubeWorld, kind: string, name: string, n: number) {
+  const ref = this.ref(name);
+  runOrFail(this, ['scale', kind, ref.name, `--replicas=${n}`, '-n', ref.namespace]);
+});
+
+When('I set the image of deployment {string} to {string}', function (this: KubeWorld, name: string, image: string) {
+  const ref = this.ref(name);
+  runOrFail(this, ['set', 'image', `deployment/${ref.name}`, `*=${image}`, '-n', ref.namespace]);
+});
+
+When('I roll back the deployment {string}', function (this: KubeWorld, name: string) {
+  const ref = this.ref(name);
+  runOrFail(this, ['rollout', 'undo', `deployment/${ref.name}`, '-n', ref.namespace]);
+});
+
+defineCheck('{int} pod(s) of {workload} is/are running', 2, (w, n: number, wl: WorkloadParam) => podsRunning(wl.kind, w.ref(wl.name), n));
+defineCheck('the {kind} {string} has {int} ready replica(s)', 3, (w, kind: string, name: string, n: number) =>
+  readyReplicas(kind as WorkloadKind, w.ref(name), n),
+);
+defineCheck('the job {string} has succeeded', 1, (w, name: string) => jobFinished(w.ref(name), 'succeeded'));
+defineCheck('the job {string} has failed', 1, (w, name: string) => jobFinished(w.ref(name), 'failed'));
+defineCheck('all pods of {workload} run the image {string}', 2, (w, wl: WorkloadParam, image: string) => podsRunImage(wl.kind, w.ref(wl.name), image));
+
+defineHistoryCheck('at all times at least {int} pod(s) of {workload} were ready', 2, (w, n: number, wl: WorkloadParam) =>
+  podsCount(wl.kind, w.ref(wl.name), 'at least', n, 'ready'),
+);
+defineHistoryCheck('at all times at least {int} pod(s) of {workload} were running', 2, (w, n: number, wl: WorkloadParam) =>
+  podsCount(wl.kind, w.ref(wl.name), 'at least', n, 'running'),
+);
+defineHistoryCheck('at all times at most {int} pod(s) of {workload} existed', 2, (w, n: number, wl: WorkloadParam) =>
+  podsCount(wl.kind, w.ref(wl.name), 'at most', n, 'existing'),
+);
