@@ -16,12 +16,16 @@ export function recs(v: unknown): Rec[] {
   return Array.isArray(v) ? (v.filter((x) => rec(x) !== undefined) as Rec[]) : [];
 }
 
-/** The object at `o[k]`, created (as `{}`) when absent. */
+/**
+ * The object at `o[k]`, created (as `{}`) when absent. A field of another
+ * type is left for schema validation to report: defaults then go to a
+ * detached object and change nothing.
+ */
 export function ensure(o: Rec, k: string): Rec {
   const cur = rec(o[k]);
   if (cur) return cur;
   const fresh: Rec = {};
-  o[k] = fresh;
+  if (o[k] === undefined || o[k] === null) o[k] = fresh;
   return fresh;
 }
 

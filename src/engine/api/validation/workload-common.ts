@@ -17,7 +17,12 @@ import type { Rec } from './util.ts';
 export function selectorMatches(selector: unknown, labels: unknown): boolean {
   const s = rec(selector);
   if (!s) return false;
-  return Selector.fromLabelSelector(s as LabelSelector).matches(strMap(labels) ?? {});
+  try {
+    return Selector.fromLabelSelector(s as LabelSelector).matches(strMap(labels) ?? {});
+  } catch {
+    // An unparsable selector (a bad operator) matches nothing; validation reports it elsewhere.
+    return false;
+  }
 }
 
 /** True for a selector that selects everything (an empty, non-nil one). */
