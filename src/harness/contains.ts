@@ -58,13 +58,16 @@ function show(v: unknown): string {
 
 function label(m: ManifestObject, namespace: string): string {
   const ns = m.type.namespaced ? `${m.object.metadata?.namespace ?? namespace}/` : '';
-  return `${m.type.kind} ${ns}${m.object.metadata?.name ?? '(no name)'}`;
+  return m.object.metadata?.name ? `${m.type.kind} ${ns}${m.object.metadata.name}` : `a ${m.type.kind}${ns ? ` in ${ns.slice(0, -1)}` : ''}`;
 }
 
-function find(view: View, m: ManifestObject, namespace: string): KubeObject | undefined {
+/** The objects a partial object may describe: the one it names, or every object of its kind (in its namespace). */
+function candidates(view: View, m: ManifestObject, namespace: string): KubeObject[] {
+  const ns = m.type.namespaced ? (m.object.metadata?.namespace ?? namespace) : undefined;
   const name = m.object.metadata?.name;
-  if (!name) return undefined;
-  return view.get(m.type, m.type.namespaced ? (m.object.metadata?.namespace ?? namespace) : undefined, name);
+  if (!name) return view.list(m.type, ns);
+  const one = view.get(m.type, ns, name);
+  return one ? [one] : [];
 }
 
 function strip(m: ManifestObject): Record<string, unknown> {
@@ -77,16 +80,16 @@ export function clusterContains(objects: readonly ManifestObject[], namespace: s
     const problems: string[] = [];
     const evidence: string[] = [];
     for (const m of objects) {
-      const actual = find(view, m, namespace);
-      if (!actual) {
+      const found = candidates(view, m, namespace);
+      if (!found.length) {
         problems.push(`${label(m, namespace)} does not exist`);
         continue;
       }
-      const diff = mismatch(strip(m), actual);
-      if (diff) {
-        problems.push(`${label(m, namespace)}: ${diff}`);
-        evidence.push(`${label(m, namespace)} as it is:\n${stringify(actual).trimEnd()}`);
-      }
+      if (found.some((o) => !mismatch(strip(m), o))) continue;
+      // Report against the closest candidate: the named one, or the first of its kind.
+      const actual = found[0];
+      problems.push(`${label(m, namespace)}: ${mismatch(strip(m), actual)}`);
+      evidence.push(`${label(m, namespace)} as it is:\n${stringify(actual).trimEnd()}`);
     }
     return {
       ok: problems.length === 0,
@@ -101,8 +104,9 @@ export function clusterDoesNotContain(objects: readonly ManifestObject[], namesp
   return (view) => {
     const matched: string[] = [];
     for (const m of objects) {
-      const actual = find(view, m, namespace);
-      if (actual && !mismatch(strip(m), actual)) matched.push(label(m, namespace));
+      for (const o of candidates(view, m, namespace)) {
+        if (!mismatch(strip(m), o)) matched.push(`${m.type.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`);
+      }
     }
     return {
       ok: matched.length === 0,

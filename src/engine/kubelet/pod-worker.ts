@@ -225,7 +225,8 @@ export class PodWorker {
   private startOrBackoff(r: Run): void {
     if (r.pendingStart) return;
     const now = this.env.clock.now();
-    if (r.state === 'terminated' && r.terminated) {
+    // While waiting out a backoff the container still carries its last termination.
+    if (r.terminated) {
       const ts = r.terminated.finishedAt;
       const b = this.backoffs.get(r.spec.name);
       if (b && !(ts - b.lastUpdate > 2 * BACKOFF_MAX_MS) && now - ts < b.ms) {

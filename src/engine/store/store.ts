@@ -73,6 +73,17 @@ export function bucketOf(key: string): string {
   return second < 0 ? key : key.slice(0, second + 1);
 }
 
+function sortedIndex(sorted: StoreEntry[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].key < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function deepFreeze<T>(v: T): T {
   if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
     Object.freeze(v);
@@ -155,6 +166,12 @@ export class Store {
     this.rev = revision;
     const entry: StoreEntry = { key, value, createRevision: cur.createRevision, modRevision: revision };
     bucket.entries.set(key, entry);
+    if (bucket.sorted) {
+      // Keep the sorted listing: replace the entry where it is.
+      const i = sortedIndex(bucket.sorted, key);
+      if (bucket.sorted[i]?.key === key) bucket.sorted[i] = entry;
+      else bucket.sorted = null;
+    }
     this.emit({ type: 'MODIFIED', key, revision, object: value, prev: cur.value });
     return entry;
   }

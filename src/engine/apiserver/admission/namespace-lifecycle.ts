@@ -12,7 +12,8 @@ const IMMORTAL = new Set(['default', 'kube-system', 'kube-public']);
 export function namespaceLifecycle(): AdmissionPlugin {
   return {
     name: 'NamespaceLifecycle',
-    validate(a, ctx) {
+    // It runs first in the mutating chain, so a missing namespace is reported before anything else.
+    admit(a, ctx) {
       const target = { groupResource: groupResource(a.type), group: a.type.group, kind: a.type.kind };
       if (a.type === R.namespaces && a.operation === 'DELETE' && IMMORTAL.has(a.name)) {
         throw forbiddenRequest(target, a.name, 'this namespace may not be deleted');
