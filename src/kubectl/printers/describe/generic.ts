@@ -22,7 +22,7 @@ function splitCamel(s: string): string[] {
   }
   // An upper-case run followed by a lower-case run gives its last letter to it (HTTPServer -> HTTP Server).
   for (let i = 0; i < runs.length - 1; i++) {
-    if (cls(runs[i][0]) === 2 && cls(runs[i + 1][0]) === 1 && runs[i].length > 1) {
+    if (runs[i].length > 0 && cls(runs[i][0]) === 2 && cls(runs[i + 1][0]) === 1) {
       runs[i + 1] = runs[i].slice(-1) + runs[i + 1];
       runs[i] = runs[i].slice(0, -1);
     }
