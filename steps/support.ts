@@ -24,13 +24,35 @@ defineParameterType({
 defineParameterType({ name: 'kind', regexp: KIND_PATTERN, transformer: (s: string) => s, useForSnippets: false });
 defineParameterType({ name: 'phase', regexp: /pending|running|succeeded|failed/, transformer: (s: string) => s });
 
-Before(function (this: KubeWorld, { pickle }) {
+const scenarioLines = new WeakMap<KubeWorld, number | undefined>();
+/** Line of each step's doc string, by step id, for messages about inline manifests. */
+const docStringLines = new WeakMap<KubeWorld, Map<string, number>>();
+
+Before(function (this: KubeWorld, { pickle, gherkinDocument }) {
   this.featureUri = pickle.uri;
+  const lines = new Map<string, number>();
+  const visit = (steps: ReadonlyArray<{ id: string; docString?: { location: { line: number } } }>) => {
+    for (const st of steps) if (st.docString) lines.set(st.id, st.docString.location.line);
+  };
+  for (const c of gherkinDocument.feature?.children ?? []) {
+    if (c.background) visit(c.background.steps);
+    if (c.scenario) visit(c.scenario.steps);
+    for (const rc of c.rule?.children ?? []) {
+      if (rc.background) visit(rc.background.steps);
+      if (rc.scenario) visit(rc.scenario.steps);
+    }
+  }
+  docStringLines.set(this, lines);
+  const id = pickle.astNodeIds[0];
+  const children = gherkinDocument.feature?.children ?? [];
+  const scenarios = children.flatMap((c) => (c.scenario ? [c.scenario] : c.rule ? c.rule.children.flatMap((r) => (r.scenario ? [r.scenario] : [])) : []));
+  scenarioLines.set(this, scenarios.find((s) => s.id === id)?.location.line);
 });
 
 let previousWasAction = false;
 BeforeStep(function (this: KubeWorld, { pickleStep }) {
   // The first step of a run of When steps is where "at all times" looks back to.
+  this.docStringLine = pickleStep.astNodeIds.map((id) => docStringLines.get(this)?.get(id)).find((l) => l !== undefined);
   const action = pickleStep.type === 'Action';
   if (action && !previousWasAction) this.markHistory();
   previousWasAction = action;
@@ -47,6 +69,7 @@ After(function (this: KubeWorld) {
   previousWasAction = false;
   const summary = this.summary();
   if (summary) this.attach(JSON.stringify(summary), SCENARIO_ATTACHMENT);
+  this.writeTrace(scenarioLines.get(this));
   this.dispose();
 });
 

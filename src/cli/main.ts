@@ -13,6 +13,16 @@ function integer(value: string): number {
   return n;
 }
 
+function json(value: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(value) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new InvalidArgumentError('expected a JSON object');
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -32,10 +42,18 @@ export function program(): Command {
     .option('--name <regex>', 'only scenarios whose name matches (repeatable)', collect)
     .option('--format <format>', 'a Cucumber format (repeatable), e.g. progress, json:report.json', collect)
     .option('--fail-fast', 'stop at the first failing scenario')
-    .action(async (paths: string[], o: { seed: number; tags?: string; name?: string[]; format?: string[]; failFast?: boolean }) => {
-      const { success } = await runFeatures({ paths, seed: o.seed, tags: o.tags, names: o.name, formats: o.format, failFast: o.failFast });
-      process.exitCode = success ? 0 : 1;
-    });
+    .option('--trace <dir>', 'write each scenario\'s trace (every API request, with simulated time) to a file in <dir>')
+    .option('--world-parameters <json>', 'cluster settings for every scenario, e.g. \'{"cluster":{"controllers":{"nodeMonitorGracePeriodMs":40000}}}\'', json)
+    .action(
+      async (
+        paths: string[],
+        o: { seed: number; tags?: string; name?: string[]; format?: string[]; failFast?: boolean; trace?: string; worldParameters?: Record<string, unknown> },
+      ) => {
+        const parameters = { ...(o.worldParameters ?? {}), ...(o.trace ? { traceDir: o.trace } : {}) };
+        const { success } = await runFeatures({ paths, seed: o.seed, tags: o.tags, names: o.name, formats: o.format, failFast: o.failFast, parameters });
+        process.exitCode = success ? 0 : 1;
+      },
+    );
   return cmd;
 }
 

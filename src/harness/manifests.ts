@@ -49,15 +49,23 @@ function shown(p: string, cwd: string): string {
   return r && !r.startsWith('..') ? r.split(sep).join('/') : p;
 }
 
-/** Parses manifest text; bad YAML or objects become a UserError naming the source and line. */
-export function readObjects(text: string, source: string): ManifestObject[] {
+/**
+ * Parses manifest text; bad YAML or objects become a UserError naming the
+ * source and line. For a doc string, `docStringLine` (the line of its opening
+ * quotes) turns YAML line numbers into lines of the feature file.
+ */
+export function readObjects(text: string, source: string, docStringLine?: number): ManifestObject[] {
   try {
     const objects = parseManifests(text, source);
     if (!objects.length) throw new UserError(`${source} has no objects in it`);
     return objects;
   } catch (e) {
     if (e instanceof UserError) throw e;
-    if (e instanceof KubectlError) throw new UserError(formatError(e).text.trimEnd());
+    if (e instanceof KubectlError) {
+      let msg = formatError(e).text.trimEnd();
+      if (docStringLine !== undefined) msg = msg.replace(/yaml: line (\d+):/, (_m, n: string) => `yaml: line ${n} (line ${docStringLine + Number(n)} of the feature file):`);
+      throw new UserError(msg);
+    }
     throw e;
   }
 }

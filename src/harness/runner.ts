@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfiguration, runCucumber, type IRunEnvironment } from '@cucumber/cucumber/api';
+import { loadConfiguration, loadSources, runCucumber, type IRunEnvironment } from '@cucumber/cucumber/api';
 import type { KubecukeParameters } from './world.ts';
 import { UserError } from './errors.ts';
 
@@ -50,5 +50,19 @@ export async function runFeatures(opts: RunOptions = {}): Promise<{ success: boo
   };
   const environment = { cwd, ...(opts.environment ?? {}) };
   const { runConfiguration } = await loadConfiguration({ file: false, provided }, environment);
-  return runCucumber(runConfiguration, environment);
+  // Feature files that are not valid Gherkin are reported by file, line and column and fail the run;
+  // the valid ones still run.
+  const sources = await loadSources(runConfiguration.sources, environment);
+  const stderr = environment.stderr ?? process.stderr;
+  for (const e of sources.errors) {
+    const msg = e.message.replace(/^Parse error in "[^"]*" /, '').replace(/^\(\d+:\d+\): /, '');
+    stderr.write(`${e.uri}:${e.location.line}${e.location.column ? `:${e.location.column}` : ''}: not valid Gherkin: ${msg}\n`);
+  }
+  if (!sources.errors.length) return runCucumber(runConfiguration, environment);
+  if (!sources.plan.length) return { success: false };
+  // Run exactly the scenarios that parsed, by file and line.
+  const valid = sources.plan.map((p) => `${p.uri}:${p.location.line}`);
+  const again = await loadConfiguration({ file: false, provided: { ...provided, paths: valid } }, environment);
+  await runCucumber(again.runConfiguration, environment);
+  return { success: false };
 }

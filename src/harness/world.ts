@@ -4,8 +4,8 @@
  * last kubectl output, where "at all times" looks back to).
  */
 import { World, type IWorldOptions } from '@cucumber/cucumber';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import {
   R,
   USER,
@@ -34,6 +34,8 @@ export interface KubecukeParameters {
   cluster?: Partial<ClusterOptions>;
   /** Folder of shared manifests; default `manifests` under the working directory. */
   manifestsDir?: string;
+  /** When set, each scenario's trace is written to a file in this folder. */
+  traceDir?: string;
 }
 
 /** Media type of the attachment that tells the formatter what a scenario simulated. */
@@ -54,6 +56,8 @@ export class KubeWorld extends World<KubecukeParameters> {
   /** Where "at all times" checks look back to. */
   marker?: HistoryMarker;
   readonly missingImages = new Set<string>();
+  /** Line of the current step's doc string (the `"""` line) in the feature file. */
+  docStringLine?: number;
 
   constructor(options: IWorldOptions<KubecukeParameters>) {
     super(options);
@@ -110,8 +114,10 @@ export class KubeWorld extends World<KubecukeParameters> {
     return readManifestFile(resolveManifest(name, this.featureDir, this.manifestsDir));
   }
 
+  /** Objects of a doc string; YAML errors name the feature file and the line in it. */
   readInline(text: string): ManifestObject[] {
-    return readObjects(text, `the manifest in ${this.featureUri || 'the feature'}`);
+    const where = this.docStringLine !== undefined ? `${this.featureUri}:${this.docStringLine}` : this.featureUri || 'the feature';
+    return readObjects(text, `the manifest at ${where}`, this.docStringLine);
   }
 
   /** Applies objects as `kubectl apply` does, the cluster running between requests, then settles. */
@@ -201,6 +207,15 @@ export class KubeWorld extends World<KubecukeParameters> {
   summary(): { simulatedMs: number; seed: number } | undefined {
     if (!this.current) return undefined;
     return { simulatedMs: this.current.clock.elapsed(), seed: this.seed };
+  }
+
+  /** Writes the scenario's trace to `traceDir/<feature>-<line>.trace` when a trace folder was asked for. */
+  writeTrace(scenarioLine: number | undefined): void {
+    const dir = this.parameters.traceDir;
+    if (!dir || !this.current) return;
+    mkdirSync(dir, { recursive: true });
+    const name = `${basename(this.featureUri || 'scenario', '.feature')}-${scenarioLine ?? 0}.trace`;
+    writeFileSync(resolve(dir, name), `${this.current.trace.lines().join('\n')}\n`);
   }
 
   dispose(): void {

@@ -21,7 +21,6 @@ import {
   gone,
   invalidObject,
   notFound,
-  required,
   type FieldError,
 } from '../api/errors.ts';
 import { Selector, fieldValue, fieldsMatch, parseFieldSelector, type FieldRequirement } from '../api/selectors.ts';
@@ -144,22 +143,20 @@ export class ApiServer {
     const displayName = obj.metadata.name ?? obj.metadata.generateName ?? '';
     this.runAdmission('admit', 'CREATE', type, obj, undefined, user, opts, ns, displayName);
 
-    // rest.BeforeCreate: strategy, generated name, system fields.
-    delete obj.metadata.deletionTimestamp;
-    delete obj.metadata.deletionGracePeriodSeconds;
-    strategyFor(type).prepareForCreate?.(obj);
+    // Store.Create: system fields and the generated name first ("init metadata as early as possible"),
+    // then rest.BeforeCreate: the strategy's PrepareForCreate (which may use the uid), then validation.
+    obj.metadata.uid = this.env.random.uuid();
+    obj.metadata.creationTimestamp = this.env.iso();
     if (!obj.metadata.name && obj.metadata.generateName) {
       obj.metadata.name = `${obj.metadata.generateName.slice(0, 63 - 5)}${this.env.random.nameSuffix(5)}`;
     }
-    obj.metadata.uid = this.env.random.uuid();
-    obj.metadata.creationTimestamp = this.env.iso();
+    delete obj.metadata.deletionTimestamp;
+    delete obj.metadata.deletionGracePeriodSeconds;
+    strategyFor(type).prepareForCreate?.(obj);
     if (type.generation) obj.metadata.generation = 1;
     else delete obj.metadata.generation;
 
-    const errors: FieldError[] = [];
-    if (!obj.metadata.name) errors.push(required('metadata.name', 'name or generateName is required'));
-    errors.push(...schemaCheck(type, obj), ...validateCreate(type, obj));
-    this.refuseIfInvalid(type, ns, obj.metadata.name ?? '', errors, user, 'create');
+    this.refuseIfInvalid(type, ns, obj.metadata.name ?? '', this.validationErrors(type, obj, validateCreate(type, obj)), user, 'create');
     this.runAdmission('validate', 'CREATE', type, obj, undefined, user, opts, ns, obj.metadata.name!);
 
     const key = storeKey(type, ns, obj.metadata.name!);
@@ -212,15 +209,13 @@ export class ApiServer {
     if (type.generation && !status && !deepEqual(specOf(next), specOf(old))) {
       next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
+    // An update without a resourceVersion is unconditional: it applies to the current object.
+    next.metadata.resourceVersion = old.metadata.resourceVersion;
     this.runAdmission('admit', 'UPDATE', type, next, old, user, opts, ns, name, status ? 'status' : undefined);
-    const errors = [
-      ...schemaCheck(type, next),
-      ...(status ? validateStatusUpdate(type, next, old) : validateUpdate(type, next, old)),
-    ];
-    this.refuseIfInvalid(type, ns, name, errors, user, verb);
+    const semantic = status ? validateStatusUpdate(type, next, old) : validateUpdate(type, next, old);
+    this.refuseIfInvalid(type, ns, name, this.validationErrors(type, next, semantic), user, verb);
     this.runAdmission('validate', 'UPDATE', type, next, old, user, opts, ns, name, status ? 'status' : undefined);
 
-    next.metadata.resourceVersion = old.metadata.resourceVersion;
     // An update that changes nothing is not written (no new revision, no watch event).
     if (deepEqual(next, old)) return old;
     if (opts.dryRun) return Object.freeze(next) as Stored;
@@ -266,6 +261,7 @@ export class ApiServer {
       throw conflict(target(type), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`);
     if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion)
       throw conflict(target(type), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+    this.runAdmission('admit', 'DELETE', type, obj, obj, user, opts, ns, name);
     this.runAdmission('validate', 'DELETE', type, obj, obj, user, opts, ns, name);
     if (opts.dryRun) return obj;
 
@@ -438,6 +434,16 @@ export class ApiServer {
       throw badRequest(prefix + 'strict decoding error: ' + res.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`).join(', '));
     }
     return obj;
+  }
+
+  /**
+   * The kind's own validation decides, in upstream words. The OpenAPI schema
+   * is consulted only when that found nothing, and not for status, which the
+   * API server decodes into Go zero values rather than requiring.
+   */
+  private validationErrors(type: ResourceType, obj: KubeObject, semantic: FieldError[]): FieldError[] {
+    if (semantic.length) return semantic;
+    return schemaCheck(type, obj).filter((e) => e.field !== 'status' && !e.field.startsWith('status.'));
   }
 
   private refuseIfInvalid(type: ResourceType, ns: string | undefined, name: string, errors: FieldError[], user: Identity, verb: AuditEntry['verb']): void {

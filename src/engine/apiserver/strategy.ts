@@ -59,10 +59,40 @@ const nodes: Strategy = {
   prepareForCreate() {},
 };
 
+/**
+ * Jobs (pkg/registry/batch/job/strategy.go generateSelector): unless
+ * manualSelector is set, the selector is the job's controller-uid, and the
+ * pod template carries the job-name and controller-uid labels, both the
+ * legacy and the batch.kubernetes.io/ forms.
+ */
+const jobs: Strategy = {
+  prepareForCreate(obj) {
+    const job = obj as KubeObject & {
+      spec?: { manualSelector?: boolean; selector?: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> } } };
+      status?: unknown;
+    };
+    job.status = {};
+    const spec = job.spec;
+    if (!spec || spec.manualSelector) return;
+    const uid = job.metadata.uid!;
+    const name = job.metadata.name ?? '';
+    spec.selector = { ...(spec.selector ?? {}), matchLabels: { ...(spec.selector?.matchLabels ?? {}), 'batch.kubernetes.io/controller-uid': uid } };
+    spec.template = spec.template ?? {};
+    spec.template.metadata = spec.template.metadata ?? {};
+    const labels = { ...(spec.template.metadata.labels ?? {}) };
+    labels['batch.kubernetes.io/controller-uid'] ??= uid;
+    labels['batch.kubernetes.io/job-name'] ??= name;
+    labels['controller-uid'] ??= uid;
+    labels['job-name'] ??= name;
+    spec.template.metadata.labels = labels;
+  },
+};
+
 const STRATEGIES: Record<string, Strategy> = {
   '/Pod': pods,
   '/Namespace': namespaces,
   '/Node': nodes,
+  'batch/Job': jobs,
 };
 
 /**
@@ -75,6 +105,7 @@ const ZERO_STATUS: Record<string, () => Record<string, unknown>> = {
   'apps/DaemonSet': () => ({ currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 }),
   '/ReplicationController': () => ({ replicas: 0 }),
   'autoscaling/HorizontalPodAutoscaler': () => ({ desiredReplicas: 0 }),
+  'policy/PodDisruptionBudget': () => ({ disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 }),
 };
 
 export function strategyFor(type: ResourceType): Strategy {
