@@ -79,7 +79,7 @@ export default class KubecukeFormatter extends Formatter {
           // Time-qualified forms repeat every check; suggest them only when the text uses one.
           const qualified = /^(within|for|at all times)\b/.test(s.text);
           const near = closestPhrasings(s.text, qualified ? patterns : patterns.filter((p) => !/^(within \{duration\}|for \{duration\}|at all times) /.test(p)), 3);
-          this.log(`${indent(`No step matches this text. The closest known phrasings are:\n${near.map((p) => `  - ${p}`).join('\n')}\nSee STEPS.md for the whole vocabulary.`, 7)}\n`);
+          this.log(`${indent(`No step matches this text. The closest known phrasings are:\n${near.map((p) => `  - ${p}`).join('\n')}\nThe whole vocabulary is in docs/steps.md.`, 7)}\n`);
         }
         if (st === 'AMBIGUOUS' && s.result.message) this.log(`${indent(s.result.message, 7)}\n`);
       }
