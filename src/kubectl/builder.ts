@@ -35,7 +35,7 @@ export interface BuilderOptions {
   fieldSelector?: string;
   /** Drop NotFound errors (`--ignore-not-found`). */
   ignoreNotFound?: boolean;
-  /** Fetch objects named in files from the server (default true). */
+  /** Fetch the objects named in files or arguments from the server (default true); delete does not (RequireObject(false)). */
   fetch?: boolean;
 }
 
@@ -104,6 +104,11 @@ export function resolveInfos(inv: Invocation, args: readonly string[], opts: Bui
     if (selector) throw new KubectlError('name cannot be provided when a selector is specified');
     for (const { type, name } of sel.named) {
       const ns = type.namespaced ? inv.namespace : undefined;
+      if (opts.fetch === false) {
+        const object = { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.kind, metadata: { name, ...(ns ? { namespace: ns } : {}) } };
+        infos.push({ type, namespace: ns, name, object });
+        continue;
+      }
       try {
         infos.push({ type, namespace: ns, name, object: client.get(type, ns, name) });
       } catch (e) {

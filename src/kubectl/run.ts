@@ -57,8 +57,9 @@ function unknownCommand(word: string): KubectlError {
 
 function usageText(words: string[]): string {
   const subs = COMMANDS.filter((c) => words.every((w, i) => c.path[i] === w) && c.path.length > words.length);
-  if (subs.length > 0) return `Available Commands:\n${subs.map((c) => `  ${c.path.slice(words.length).join(' ')}\n`).join('')}\nUsage:\n  kubectl ${words.join(' ')} [flags] [options]\n`;
-  return 'kubectl controls the Kubernetes cluster manager.\n';
+  const head = words.length === 0 ? 'kubectl controls the Kubernetes cluster manager.\n\n' : '';
+  const list = `Available Commands:\n${subs.map((c) => `  ${c.path.slice(words.length).join(' ')}\n`).join('')}`;
+  return `${head}${list}\nUsage:\n  ${['kubectl', ...words].join(' ')} [flags] [options]\n`;
 }
 
 /**

@@ -4,7 +4,6 @@ import { describeNode } from '../../src/kubectl/printers/describe/node.ts';
 import { describeGeneric, smartLabel } from '../../src/kubectl/printers/describe/generic.ts';
 import { describeEvents, PrefixWriter } from '../../src/kubectl/printers/describe/writer.ts';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 const NOW = Date.UTC(2025, 0, 1, 0, 10, 0);
 const pod: any = {
   apiVersion: 'v1', kind: 'Pod',

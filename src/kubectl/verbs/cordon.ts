@@ -39,10 +39,12 @@ export function selectNodes(inv: Invocation, verb: string): Stored[] {
   const selector = inv.flags.string('selector');
   if (inv.args.length === 0 && !inv.flags.has('selector')) throw usageError(inv.commandPath, `USAGE: ${verb} NODE [flags]`);
   if (inv.args.length > 0 && selector) throw usageError(inv.commandPath, 'error: cannot specify both a node name and a --selector option');
-  if (inv.args.length > 1) throw new KubectlError(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'`);
   if (selector) return inv.client.list(R.nodes, { labelSelector: selector }).items;
-  const name = inv.args[0].startsWith('node/') || inv.args[0].startsWith('nodes/') ? inv.args[0].split('/')[1] : inv.args[0];
-  return [inv.client.get(R.nodes, undefined, name)];
+  return inv.args.map((a) => {
+    const parts = a.split('/');
+    if (parts.length === 2 && !['node', 'nodes', 'no'].includes(parts[0])) throw new KubectlError(`invalid resource type ${parts[0]}, only node types are supported`);
+    return inv.client.get(R.nodes, undefined, parts[parts.length - 1]);
+  });
 }
 
 /** RunCordonOrUncordon: one line per node; failures go to stderr and do not stop the others. */

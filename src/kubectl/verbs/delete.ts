@@ -87,6 +87,7 @@ function runDelete(inv: Invocation): void {
   });
   const errors = [...res.errors];
   const deleted: Array<{ info: Info; uid?: string }> = [];
+  let found = 0;
   let warnedClusterScope = !(inv.explicitNamespace && !flags.bool('all-namespaces'));
   for (const info of res.infos) {
     if (!warnedClusterScope && !info.type.namespaced) {
@@ -96,6 +97,7 @@ function runDelete(inv: Invocation): void {
     let op = grace === 0 ? 'force deleted' : 'deleted';
     if (dryRun === 'client') op += ' (dry run)';
     if (dryRun === 'server') op += ' (server dry run)';
+    found++;
     const print = () => inv.out.out(output === 'name' ? `${kindPrefix(info.type)}/${info.name}\n` : `${kindPrefix(info.type)} "${info.name}" ${op}\n`);
     if (dryRun === 'client') {
       print();
@@ -111,7 +113,7 @@ function runDelete(inv: Invocation): void {
       errors.push(e);
     }
   }
-  if (deleted.length === 0 && errors.length === 0) inv.out.out('No resources found\n');
+  if (found === 0 && errors.length === 0) inv.out.out('No resources found\n');
   const wait = flags.has('wait') ? flags.bool('wait') : true;
   if (wait && dryRun === 'none' && deleted.length > 0 && inv.ctx.waitFor) {
     const timeout = flags.int('timeout', 0) || 168 * 3600 * 1000;

@@ -31,7 +31,9 @@ function runPatch(inv: Invocation): void {
   try {
     patch = parseYaml(text, { version: '1.1' });
   } catch (e) {
-    throw new KubectlError(`unable to parse ${JSON.stringify(text)}: ${(e as Error).message.split('\n')[0]}`);
+    const line = (e as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line ?? 1;
+    const msg = (e as Error).message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new KubectlError(`unable to parse ${JSON.stringify(text)}: yaml: line ${line}: ${msg.charAt(0).toLowerCase()}${msg.slice(1)}`);
   }
   const dryRun = dryRunOf(inv);
   const res = resolveInfos(inv, inv.args, { filenames: true });
