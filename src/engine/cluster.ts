@@ -28,6 +28,7 @@ import { DEFAULT_MAX_PODS, type NodeConfig } from './kubelet/node-status.ts';
 import { R } from './api/kinds.ts';
 import type { KubeObject, Taint } from './api/types.ts';
 import { Trace } from './trace.ts';
+import type { Perturbation } from './clock/perturbation.ts';
 
 export interface NodeOptions {
   /** Default `node-<n>`. */
@@ -56,6 +57,17 @@ export interface ClusterOptions {
   admission?: AdmissionOptions;
   /** Tasks allowed at one instant before a livelock is reported. */
   maxTasksPerInstant?: number;
+  /**
+   * Disturbs watch delivery and crashes the controller manager mid-reconcile
+   * (clock/perturbation.ts); for fuzzing. None by default.
+   */
+  perturbation?: Perturbation;
+  /**
+   * Replaces each controller as it is built (also after a restart). A seam
+   * for tests that plant a fault in a controller to show the fuzzer finds
+   * it; never used by the cluster itself.
+   */
+  wrapController?: (controller: Controller) => Controller;
 }
 
 /** The user a scenario acts as: cluster-admin through kubectl. */
@@ -120,11 +132,12 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       now: () => clock.now(),
       iso: (ms) => clock.iso(ms),
       random,
-      defer: (label, fn) => clock.schedule(0, label, fn),
+      defer: (label, fn, delayMs = 0) => clock.schedule(delayMs, label, fn),
     },
     {
       admission: defaultAdmissionChain(options.admission),
       audit: (e: AuditEntry) => trace.record({ kind: 'request', ...e }),
+      perturbation: options.perturbation,
     },
   );
   clock.setLivelockDiagnostic((at) => {
@@ -156,17 +169,23 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   }
 
   const disabled = new Set(options.disabledControllers ?? []);
-  const controllers: Controller[] = [
-    serviceAccountController(),
-    rootCACertPublisher(fakeCABundle(random)),
-    nodeIpamController(),
-    nodeLifecycleController(),
-    taintEvictionController(),
-    replicaSetController(),
-    deploymentController(),
-    podGarbageCollector(),
-    garbageCollector(),
-  ].filter((c) => !disabled.has(c.name));
+  const caBundle = fakeCABundle(random);
+  const wrap = options.wrapController ?? ((c: Controller) => c);
+  // A factory, so that a restarted controller manager starts from nothing.
+  const makeControllers = (): Controller[] =>
+    [
+      serviceAccountController(),
+      rootCACertPublisher(caBundle),
+      nodeIpamController(),
+      nodeLifecycleController(),
+      taintEvictionController(),
+      replicaSetController(),
+      deploymentController(),
+      podGarbageCollector(),
+      garbageCollector(),
+    ]
+      .filter((c) => !disabled.has(c.name))
+      .map(wrap);
   const manager = new ControllerManager(
     {
       clock,
@@ -175,8 +194,15 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       config: options.controllers,
       events,
       onError: (e) => trace.record({ kind: 'reconcile-error', ...e }),
+      perturbation: options.perturbation,
+      onRestart: (e) =>
+        trace.record({
+          kind: 'perturbation',
+          at: e.at,
+          text: e.phase === 'crashed' ? `kube-controller-manager crashed while ${e.controller} reconciled ${e.key}` : 'kube-controller-manager restarted',
+        }),
     },
-    controllers,
+    makeControllers,
   );
   manager.start();
 

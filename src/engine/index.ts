@@ -22,5 +22,7 @@ export { toleratesTaint, taintTolerated, taintString } from './api/taints.ts';
 export { podMatchesNodeSelectorAndAffinity } from './scheduler/plugins/node-affinity.ts';
 export { fitErrorMessage, type SchedulingDecision } from './scheduler/scheduler.ts';
 export type { SchedulerConfiguration, SchedulerProfile } from './scheduler/profile.ts';
-export { DEFAULT_CONTROLLER_CONFIG, type ControllerConfig } from './controllers/manager.ts';
+export { DEFAULT_CONTROLLER_CONFIG, type ControllerConfig, type Controller, type ControllerContext, type Result as ReconcileResult } from './controllers/manager.ts';
+export type { Perturbation, WatchBatch, WatchDelivery, ReconcileAttempt, ControllerCrash } from './clock/perturbation.ts';
+export { REGISTRY as SCHEDULER_PLUGINS } from './scheduler/plugins/registry.ts';
 export { applyPatch } from './api/patch.ts';

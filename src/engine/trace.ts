@@ -11,7 +11,9 @@ import { EPOCH_MS } from './clock/clock.ts';
 export type TraceEntry =
   | ({ kind: 'request' } & AuditEntry)
   | ({ kind: 'reconcile-error' } & ReconcileError)
-  | { kind: 'step'; at: number; text: string };
+  | { kind: 'step'; at: number; text: string }
+  /** Something a Perturbation did to the event loop (a controller manager crash and restart). */
+  | { kind: 'perturbation'; at: number; text: string };
 
 /** `+1h02m03.400s`-style offset from the start of the cluster's history. */
 export function formatOffset(at: number, start = EPOCH_MS): string {
@@ -70,5 +72,7 @@ export function formatEntry(e: TraceEntry, start = EPOCH_MS): string {
       return `${t} ${e.controller} failed to reconcile ${e.key}: ${e.message}`;
     case 'step':
       return `${t} == ${e.text}`;
+    case 'perturbation':
+      return `${t} !! ${e.text}`;
   }
 }

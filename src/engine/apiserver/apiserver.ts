@@ -45,6 +45,7 @@ import type {
 } from '../client/client.ts';
 import type { AdmissionAttributes, AdmissionContext, AdmissionOperation, AdmissionPlugin } from './admission/types.ts';
 import { strategyFor } from './strategy.ts';
+import type { Perturbation, WatchDelivery } from '../clock/perturbation.ts';
 import { fieldLabelSupported } from './field-labels.ts';
 
 /** What the API server needs from its surroundings: time, randomness and the event loop. */
@@ -53,8 +54,8 @@ export interface ApiServerEnv {
   /** RFC 3339, second precision. */
   iso(ms?: number): string;
   random: { uuid(): string; nameSuffix(n?: number): string };
-  /** Runs `fn` as a task at the current instant, after the current one. */
-  defer(label: string, fn: () => void): void;
+  /** Runs `fn` as a task at the current instant, after the current one (or `delayMs` later). */
+  defer(label: string, fn: () => void, delayMs?: number): void;
 }
 
 /** One request the API server carried out or refused, for the cluster's trace. */
@@ -78,6 +79,8 @@ export interface AuditEntry {
 export interface ApiServerOptions {
   admission: AdmissionPlugin[];
   audit?: (e: AuditEntry) => void;
+  /** Disturbs watch delivery (tests only; see clock/perturbation.ts). */
+  perturbation?: Perturbation;
 }
 
 /** Field validation levels of the API (fieldValidation query parameter). */
@@ -94,6 +97,7 @@ export class ApiServer {
   private readonly audit: (e: AuditEntry) => void;
   private readonly admissionCtx: AdmissionContext;
   private readonly hubs = new Map<ResourceType, WatchHub>();
+  private readonly perturbation: Perturbation | undefined;
 
   constructor(
     readonly store: Store,
@@ -102,6 +106,7 @@ export class ApiServer {
   ) {
     this.admission = options.admission;
     this.audit = options.audit ?? (() => {});
+    this.perturbation = options.perturbation;
     this.admissionCtx = {
       get: (type, ns, name) => this.store.get(storeKey(type, ns, name))?.value,
       list: (type, ns) => this.store.list(storePrefix(type, ns)).map((e) => e.value),
@@ -346,10 +351,25 @@ export class ApiServer {
     const queue: WatchEvent[] = [];
     let scheduled = false;
     let stopped = false;
-    const label = `watch ${groupResource(type)} -> ${user.component}`;
+    let unsubscribe = () => {};
+    let delivery: WatchDelivery | undefined;
+    const resource = groupResource(type);
+    const label = `watch ${resource} -> ${user.component}`;
+    const onError = opts.onError;
     const drain = () => {
       scheduled = false;
-      const batch = queue.splice(0);
+      let batch = queue.splice(0);
+      const how = delivery;
+      delivery = undefined;
+      if (stopped) return;
+      if (how?.drop && onError) {
+        // The watch ends; what it had not delivered is lost to it, and the watcher must list again.
+        stopped = true;
+        unsubscribe();
+        onError(gone(`too old resource version: the watch of ${resource} was closed`));
+        return;
+      }
+      if (how?.coalesce) batch = latestPerObject(batch);
       for (const ev of batch) {
         if (stopped) return;
         handler(ev);
@@ -359,7 +379,8 @@ export class ApiServer {
       queue.push(ev);
       if (!scheduled) {
         scheduled = true;
-        this.env.defer(label, drain);
+        delivery = this.perturbation?.watchDelivery?.({ watcher: user.component, resource, canRelist: onError !== undefined });
+        this.env.defer(label, drain, delivery?.delayMs);
       }
     };
     const listener = (e: StoreEvent) => {
@@ -388,7 +409,7 @@ export class ApiServer {
       const prefix = storePrefix(type, type.namespaced ? opts.namespace : undefined);
       for (const e of missed) if (e.key.startsWith(prefix)) listener(e);
     }
-    const unsubscribe = this.hub(type).add(listener, indexKeyOf(type, opts));
+    unsubscribe = this.hub(type).add(listener, indexKeyOf(type, opts));
     return {
       stop() {
         stopped = true;
@@ -602,6 +623,13 @@ class WatchHub {
       }
     }
   }
+}
+
+/** The latest event of each object in a batch, in the order of those latest events. */
+function latestPerObject(batch: WatchEvent[]): WatchEvent[] {
+  const last = new Map<string, number>();
+  batch.forEach((ev, i) => last.set(`${ev.object.metadata.namespace ?? ''}/${ev.object.metadata.name}`, i));
+  return batch.filter((ev, i) => last.get(`${ev.object.metadata.namespace ?? ''}/${ev.object.metadata.name}`) === i);
 }
 
 /** The indexed equality requirement of a watch's field selector, if it has one. */

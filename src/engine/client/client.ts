@@ -8,7 +8,7 @@
 import type { ResourceType } from '../api/kinds.ts';
 import type { KubeObject, Stored } from '../api/types.ts';
 import type { Selector } from '../api/selectors.ts';
-import { isStatusError } from '../api/errors.ts';
+import { isStatusError, type StatusError } from '../api/errors.ts';
 
 export type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
 
@@ -24,6 +24,12 @@ export interface ListOptions {
 export interface WatchOptions extends ListOptions {
   /** Start after this resourceVersion (replaying what came since); omit to start now. */
   resourceVersion?: string;
+  /**
+   * Called once if the server ends the watch (410 Gone: the events after the
+   * last one delivered will not come). The watcher must list again, as a
+   * reflector does. Watches without it are never ended by the server.
+   */
+  onError?: (error: StatusError) => void;
 }
 
 export interface ListResult<T extends KubeObject = KubeObject> {

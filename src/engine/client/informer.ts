@@ -91,7 +91,8 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private startWatch(resourceVersion: string): void {
     try {
-      this.watch = this.client.watch<T>(this.type, { ...this.opts, resourceVersion }, (e) => this.apply(e));
+      // A watch the server ends (410 Gone) is followed by a fresh list, as a reflector does.
+      this.watch = this.client.watch<T>(this.type, { ...this.opts, resourceVersion, onError: () => this.relist() }, (e) => this.apply(e));
     } catch (e) {
       // The revision was compacted away: start over from a fresh list.
       if (isStatusError(e, 'Gone')) this.relist();

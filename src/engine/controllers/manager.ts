@@ -15,6 +15,8 @@ import type { Random } from '../clock/random.ts';
 import type { Client } from '../client/client.ts';
 import { InformerFactory } from '../client/informer.ts';
 import { type EventRecorder, EventSequence, newRecorder } from '../client/events.ts';
+import type { Perturbation } from '../clock/perturbation.ts';
+import { crashingClient, ProcessCrashed, type CrashSwitch } from './crash.ts';
 
 /** What a reconcile returns: when to reconcile the key again, if it should be. */
 export interface Result {
@@ -75,6 +77,7 @@ class WorkQueue {
   private readonly failures = new Map<string, number>();
   private readonly delayed = new Map<string, TaskHandle>();
   private scheduled = false;
+  private stopped = false;
 
   constructor(
     private readonly clock: Clock,
@@ -83,7 +86,7 @@ class WorkQueue {
   ) {}
 
   add(key: string): void {
-    if (this.dirty.has(key)) return;
+    if (this.stopped || this.dirty.has(key)) return;
     this.dirty.add(key);
     this.queue.push(key);
     this.kick();
@@ -119,11 +122,19 @@ class WorkQueue {
     return this.queue.length;
   }
 
+  /** The queue's process is gone: nothing queued or delayed runs any more. */
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.delayed.values()) t.cancel();
+    this.delayed.clear();
+  }
+
   private kick(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     this.clock.schedule(0, this.label, () => {
       this.scheduled = false;
+      if (this.stopped) return;
       const key = this.queue.shift();
       if (key === undefined) return;
       this.dirty.delete(key);
@@ -143,6 +154,10 @@ export interface ReconcileError {
 
 export interface ManagerOptions {
   clock: Clock;
+  /** May crash the process during reconciles (tests only; see clock/perturbation.ts). */
+  perturbation?: Perturbation;
+  /** Called when the process crashes and when it is back, for the trace. */
+  onRestart?(e: { at: number; controller: string; key: string; phase: 'crashed' | 'restarted' }): void;
   random: Random;
   /** A Client acting as the named controller (its own identity, as with per-controller service accounts). */
   clientFor(controllerName: string): Client;
@@ -151,18 +166,28 @@ export interface ManagerOptions {
   onError?(e: ReconcileError): void;
 }
 
+/**
+ * WARNING: a restart builds every controller anew from `make`, so a
+ * controller must keep all its state inside what its factory returns; the
+ * old instances' informers, queues and timers are dead from the crash on.
+ */
 export class ControllerManager {
-  private readonly informers: InformerFactory;
-  private readonly queues = new Map<string, WorkQueue>();
+  private informers: InformerFactory;
+  private queues = new Map<string, WorkQueue>();
   private started = false;
+  private controllers: readonly Controller[];
+  /** Incremented at each crash: tasks of an earlier generation do nothing. */
+  private generation = 0;
+  private readonly crash: CrashSwitch = { writesLeft: Infinity, crashed: false };
   readonly config: ControllerConfig;
 
   constructor(
     private readonly options: ManagerOptions,
-    private readonly controllers: readonly Controller[],
+    private readonly make: () => readonly Controller[],
   ) {
     // One shared informer factory, as kube-controller-manager shares its informers.
     this.informers = new InformerFactory(options.clientFor('kube-controller-manager'));
+    this.controllers = make();
     this.config = { ...DEFAULT_CONTROLLER_CONFIG, ...(options.config ?? {}) };
   }
 
@@ -170,15 +195,27 @@ export class ControllerManager {
     if (this.started) return;
     this.started = true;
     const { clock } = this.options;
+    const generation = this.generation;
+    // Timers of a crashed process never fire.
+    const guard = (fn: () => void) => () => {
+      if (generation === this.generation) fn();
+    };
+    const ctxClock: ControllerContext['clock'] = {
+      now: () => clock.now(),
+      iso: (ms) => clock.iso(ms),
+      isoMicro: (ms) => clock.isoMicro(ms),
+      schedule: (ms, label, fn) => clock.schedule(ms, label, guard(fn)),
+      scheduleAt: (at, label, fn) => clock.scheduleAt(at, label, guard(fn)),
+    };
     for (const c of this.controllers) {
-      const client = this.options.clientFor(c.name);
+      const client = this.options.perturbation?.reconcile ? crashingClient(this.options.clientFor(c.name), this.crash) : this.options.clientFor(c.name);
       const recorder = newRecorder(client, { component: c.name, now: () => clock.now(), iso: (ms) => clock.iso(ms) }, this.options.events);
       let queue!: WorkQueue;
       const ctx: ControllerContext = {
         client,
         informers: this.informers,
         recorder,
-        clock,
+        clock: ctxClock,
         random: this.options.random,
         config: this.config,
         enqueue: (key, afterMs) => (afterMs ? queue.addAfter(key, afterMs) : queue.add(key)),
@@ -191,14 +228,46 @@ export class ControllerManager {
   }
 
   private run(c: Controller, ctx: ControllerContext, queue: WorkQueue, key: string): void {
+    const fate = this.options.perturbation?.reconcile?.({ controller: c.name, key });
+    if (fate) this.crash.writesLeft = fate.afterWrites;
     try {
       const res = c.reconcile(key, ctx);
-      queue.forget(key);
-      if (res && res.requeueAfterMs !== undefined) queue.addAfter(key, res.requeueAfterMs);
+      // A crash due during this reconcile happens at its end if it made fewer writes.
+      if (fate) this.crash.crashed = true;
+      if (!this.crash.crashed) {
+        queue.forget(key);
+        if (res && res.requeueAfterMs !== undefined) queue.addAfter(key, res.requeueAfterMs);
+      }
     } catch (e) {
-      this.options.onError?.({ at: this.options.clock.now(), controller: c.name, key, message: (e as Error).message });
-      queue.addRateLimited(key);
+      if (fate) this.crash.crashed = true;
+      if (!this.crash.crashed && !(e instanceof ProcessCrashed)) {
+        this.options.onError?.({ at: this.options.clock.now(), controller: c.name, key, message: (e as Error).message });
+        queue.addRateLimited(key);
+      }
+    } finally {
+      this.crash.writesLeft = Infinity;
     }
+    if (this.crash.crashed) this.restart(c.name, key, fate?.downMs ?? 0);
+  }
+
+  /** The process dies now and starts again, with nothing of its memory, `downMs` later. */
+  private restart(controller: string, key: string, downMs: number): void {
+    const { clock } = this.options;
+    this.options.onRestart?.({ at: clock.now(), controller, key, phase: 'crashed' });
+    this.generation++;
+    this.informers.stop();
+    for (const q of this.queues.values()) q.stop();
+    this.queues = new Map();
+    this.crash.crashed = false;
+    this.started = false;
+    const generation = this.generation;
+    clock.schedule(downMs, 'controller-manager restart', () => {
+      if (generation !== this.generation) return;
+      this.informers = new InformerFactory(this.options.clientFor('kube-controller-manager'));
+      this.controllers = this.make();
+      this.start();
+      this.options.onRestart?.({ at: clock.now(), controller, key, phase: 'restarted' });
+    });
   }
 
   /** Controllers by name, for features that disable one ("with the deployment-controller stopped"). */
