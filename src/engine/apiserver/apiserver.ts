@@ -255,7 +255,7 @@ export class ApiServer {
     return this.update(user, type, next, opts, opts.subresource === 'status', 'patch');
   }
 
-  delete(user: Identity, type: ResourceType, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Stored | undefined {
+  delete(user: Identity, type: ResourceType, namespace: string | undefined, name: string, opts: DeleteOptions = {}, verb: 'delete' | 'evict' = 'delete'): Stored | undefined {
     const ns = this.ns(type, namespace);
     const key = storeKey(type, ns, name);
     const cur = this.store.get(key);
@@ -275,7 +275,7 @@ export class ApiServer {
     if (custom) {
       if (deepEqual(custom, obj)) return obj;
       const entry = this.store.update(key, cur.modRevision, (rev) => ({ ...custom, metadata: { ...custom.metadata, resourceVersion: String(rev) } }) as Stored);
-      this.record(user, 'delete', type, ns, name, 200, entry.modRevision, 'marked for deletion');
+      this.record(user, verb, type, ns, name, 200, entry.modRevision, 'marked for deletion');
       return entry.value;
     }
 
@@ -307,12 +307,12 @@ export class ApiServer {
         if (!next.metadata.finalizers) delete next.metadata.finalizers;
         if (deepEqual(next, obj)) return obj;
         const entry = this.store.update(key, cur.modRevision, (rev) => ({ ...next, metadata: { ...next.metadata, resourceVersion: String(rev) } }) as Stored);
-        this.record(user, 'delete', type, ns, name, 200, entry.modRevision, grace > 0 ? `graceful, ${grace}s` : 'waiting for finalizers');
+        this.record(user, verb, type, ns, name, 200, entry.modRevision, grace > 0 ? `graceful, ${grace}s` : 'waiting for finalizers');
         return entry.value;
       }
     }
     const gone = this.store.delete(key, cur.modRevision, (v, rev) => ({ ...v, metadata: { ...v.metadata, resourceVersion: String(rev) } }) as Stored);
-    this.record(user, 'delete', type, ns, name, 200, gone.modRevision);
+    this.record(user, verb, type, ns, name, 200, gone.modRevision);
     return undefined;
   }
 
@@ -343,7 +343,8 @@ export class ApiServer {
   /** POST pods/{name}/eviction: deletes the pod through the Eviction API. */
   evict(user: Identity, namespace: string, podName: string, opts: DeleteOptions = {}): void {
     this.get(R.pods, namespace, podName);
-    this.delete(user, R.pods, namespace, podName, opts);
+    // Recorded as an eviction, so that histories can tell evictions from deletions.
+    this.delete(user, R.pods, namespace, podName, opts, 'evict');
   }
 
   watch(user: Identity, type: ResourceType, opts: WatchOptions, handler: (e: WatchEvent) => void): Watch {
