@@ -58,6 +58,8 @@ export class KubeWorld extends World<KubecukeParameters> {
   readonly missingImages = new Set<string>();
   /** Line of the current step's doc string (the `"""` line) in the feature file. */
   docStringLine?: number;
+  /** Cluster options set by steps before the cluster exists (e.g. a perturbed event loop); they win over the run's. */
+  readonly clusterOptions: Partial<ClusterOptions> = {};
 
   constructor(options: IWorldOptions<KubecukeParameters>) {
     super(options);
@@ -83,7 +85,7 @@ export class KubeWorld extends World<KubecukeParameters> {
   createCluster(nodes: number | NodeOptions[]): Cluster {
     if (this.current) throw new UserError('the scenario already has a cluster: "Given a cluster ..." may appear only once');
     const opts = this.parameters.cluster ?? {};
-    this.current = createCluster({ ...opts, seed: this.seed, nodes });
+    this.current = createCluster({ ...opts, ...this.clusterOptions, seed: this.seed, nodes });
     for (const image of this.missingImages) this.current.missingImages.add(image);
     this.current.trace.record({ kind: 'step', at: this.current.clock.now(), text: `cluster with ${this.current.nodeNames().length} nodes, seed ${this.seed}` });
     return this.current;

@@ -1,0 +1,108 @@
+/**
+ * Arbitraries of pod templates: image, requests and limits, node selectors,
+ * required node affinity, tolerations, readiness delay, and (when the
+ * scheduler has the plugins) required anti-affinity, hard topology spread
+ * and host ports. Valid by construction: limits never below requests, label
+ * values and keys from fixed pools.
+ */
+import fc from 'fast-check';
+import type { Toleration } from '../../engine/index.ts';
+import { type Capabilities, engineCapabilities, has } from '../capabilities.ts';
+import { DISK_TYPES, TAINT_POOL, ZONES } from './nodes.ts';
+import { cpuText, memoryText } from './quantities.ts';
+
+export const IMAGES = ['nginx:1.25', 'nginx:1.26', 'nginx:1.27', 'httpd:2.4', 'redis:7.2'] as const;
+
+/** A pod template, in the fuzzer's terms. */
+export interface TemplateSpec {
+  image: string;
+  /** CPU request, millicores (0: none). */
+  cpu: number;
+  /** Memory request, MiB (0: none). */
+  memory: number;
+  /** Limits equal to requests (Guaranteed QoS when both are set). */
+  limited: boolean;
+  nodeSelector?: Record<string, string>;
+  /** Required node affinity: zone In these. */
+  zones?: string[];
+  tolerations: Toleration[];
+  /** Seconds until the readiness probe passes (kubecuke.io/ready-after). */
+  readyAfter: number;
+  /** Required pod anti-affinity against its own pods, per hostname (InterPodAffinity). */
+  antiAffinity?: boolean;
+  /** A DoNotSchedule topology spread constraint over zones (PodTopologySpread). */
+  spreadSkew?: number;
+  /** A host port (NodePorts). */
+  hostPort?: number;
+}
+
+export interface TemplateConstraints {
+  capabilities?: Capabilities;
+  /** Largest CPU request, millicores; default 2000. */
+  maxCpu?: number;
+  /** Largest memory request, MiB; default 2048. */
+  maxMemory?: number;
+}
+
+export function podTemplateArb(c: TemplateConstraints = {}): fc.Arbitrary<TemplateSpec> {
+  const caps = c.capabilities ?? engineCapabilities();
+  const cpus = [100, 250, 0, 500, 1000, 2000].filter((v) => v <= (c.maxCpu ?? 2000));
+  const mems = [128, 256, 0, 64, 512, 1024, 2048].filter((v) => v <= (c.maxMemory ?? 2048));
+  const selector = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.constantFrom(...DISK_TYPES).map((d) => ({ disktype: d })) },
+  );
+  return fc.record({
+    image: fc.constantFrom(...IMAGES),
+    cpu: fc.constantFrom(...cpus),
+    memory: fc.constantFrom(...mems),
+    limited: fc.boolean(),
+    nodeSelector: selector,
+    zones: fc.option(fc.subarray([...ZONES], { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 4 }),
+    tolerations: fc.subarray([...TAINT_POOL]).map((ts) => ts.map((t): Toleration => ({ key: t.key, operator: 'Equal', value: t.value, effect: t.effect }))),
+    readyAfter: fc.constantFrom(0, 0, 5, 20),
+    antiAffinity: has(caps, 'InterPodAffinity') ? fc.option(fc.constant(true), { nil: undefined, freq: 4 }) : fc.constant(undefined),
+    spreadSkew: has(caps, 'PodTopologySpread') ? fc.option(fc.constantFrom(1, 2), { nil: undefined, freq: 4 }) : fc.constant(undefined),
+    hostPort: has(caps, 'NodePorts') ? fc.option(fc.constantFrom(8080, 9090), { nil: undefined, freq: 5 }) : fc.constant(undefined),
+  });
+}
+
+/** The pod template of a manifest, labelled `app: <app>`. */
+export function podTemplate(app: string, t: TemplateSpec): Record<string, unknown> {
+  const requests: Record<string, string> = {};
+  if (t.cpu) requests.cpu = cpuText(t.cpu);
+  if (t.memory) requests.memory = memoryText(t.memory);
+  const resources: Record<string, unknown> = {};
+  if (Object.keys(requests).length) {
+    resources.requests = requests;
+    if (t.limited) resources.limits = { ...requests };
+  }
+  const container: Record<string, unknown> = { name: 'app', image: t.image };
+  if (Object.keys(resources).length) container.resources = resources;
+  if (t.hostPort) container.ports = [{ containerPort: t.hostPort, hostPort: t.hostPort }];
+  const spec: Record<string, unknown> = { containers: [container] };
+  if (t.nodeSelector) spec.nodeSelector = t.nodeSelector;
+  const affinity: Record<string, unknown> = {};
+  if (t.zones) {
+    affinity.nodeAffinity = {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: t.zones }] }],
+      },
+    };
+  }
+  if (t.antiAffinity) {
+    affinity.podAntiAffinity = {
+      requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app } }, topologyKey: 'kubernetes.io/hostname' }],
+    };
+  }
+  if (Object.keys(affinity).length) spec.affinity = affinity;
+  if (t.tolerations.length) spec.tolerations = t.tolerations;
+  if (t.spreadSkew) {
+    spec.topologySpreadConstraints = [
+      { maxSkew: t.spreadSkew, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app } } },
+    ];
+  }
+  const metadata: Record<string, unknown> = { labels: { app } };
+  if (t.readyAfter) metadata.annotations = { 'kubecuke.io/ready-after': `${t.readyAfter}s` };
+  return { metadata, spec };
+}

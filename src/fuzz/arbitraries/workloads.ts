@@ -1,0 +1,53 @@
+/**
+ * Arbitraries of workloads, of any kind in the registry, with unique names
+ * from a fixed pool and a budget on the pods they want together.
+ */
+import fc from 'fast-check';
+import { WORKLOAD_KINDS } from '../workloads/registry.ts';
+import type { WorkloadConstraints, WorkloadSpec } from '../workloads/types.ts';
+
+export const WORKLOAD_NAMES = ['web', 'api', 'cache', 'worker', 'shop', 'db'] as const;
+
+export interface WorkloadsConstraints extends Omit<WorkloadConstraints, 'maxReplicas'> {
+  /** Kinds to generate (registry names); default every registered kind. */
+  kinds?: readonly string[];
+  /** Most pods a single workload asks for; default 20. */
+  maxReplicas?: number;
+  /** Most pods all of them ask for together; default 40. */
+  maxPods?: number;
+  minWorkloads?: number;
+  maxWorkloads?: number;
+  /** Names to draw from; default WORKLOAD_NAMES. */
+  names?: readonly string[];
+}
+
+/** One workload named `name`, of one of the allowed kinds. */
+export function workloadArb(name: string, c: WorkloadsConstraints = {}): fc.Arbitrary<WorkloadSpec> {
+  const kinds = (c.kinds ?? [...WORKLOAD_KINDS.keys()]).map((k) => {
+    const kind = WORKLOAD_KINDS.get(k);
+    if (!kind) throw new Error(`unknown workload kind "${k}": the fuzzer knows ${[...WORKLOAD_KINDS.keys()].join(', ')}`);
+    return kind;
+  });
+  const inner: WorkloadConstraints = { ...c, maxReplicas: Math.min(c.maxReplicas ?? 20, c.maxPods ?? 40) };
+  return fc.oneof(...kinds.map((k) => k.arbitrary(name, inner)));
+}
+
+/** Scales replica counts down, in order, so that together they stay within `maxPods`. */
+export function withinPodBudget(specs: WorkloadSpec[], maxPods: number): WorkloadSpec[] {
+  let left = maxPods;
+  return specs.map((s) => {
+    if (s.replicas === undefined) return s;
+    const replicas = Math.min(s.replicas, left);
+    left -= replicas;
+    return replicas === s.replicas ? s : { ...s, replicas };
+  });
+}
+
+/** Several workloads with distinct names, asking for at most `maxPods` pods together. */
+export function workloadsArb(c: WorkloadsConstraints = {}): fc.Arbitrary<WorkloadSpec[]> {
+  const names = c.names ?? WORKLOAD_NAMES;
+  return fc
+    .subarray([...names], { minLength: c.minWorkloads ?? 0, maxLength: Math.min(c.maxWorkloads ?? 3, names.length) })
+    .chain((picked) => fc.tuple(...picked.map((n) => workloadArb(n, c))))
+    .map((specs) => withinPodBudget(specs, c.maxPods ?? 40));
+}

@@ -1,0 +1,143 @@
+/**
+ * A fuzzing campaign: many histories, in chunks of fast-check runs, each
+ * chunk with its own seed derived from the campaign's, until the runs are
+ * done, the time budget is spent (the wall clock decides only when to stop
+ * generating; nothing inside a history reads it) or an invariant breaks.
+ * A failure is shrunk by fast-check, replayable from its token, and written
+ * as a feature file.
+ */
+import fc from 'fast-check';
+import { type FuzzOptions, type Scenario, runScenario, scenarioArb } from './runner.ts';
+import { HistoryFailure } from './history.ts';
+import type { Violation } from './invariants/types.ts';
+import type { ScenarioStep } from './steps.ts';
+import { type ReplayToken, formatReplay } from './replay.ts';
+
+export interface CampaignOptions extends FuzzOptions {
+  /** Histories to generate; default 100. */
+  runs?: number;
+  /** Seed of the campaign; default 1. */
+  seed?: number;
+  /** Stop generating after this much wall-clock time, ms. */
+  timeBudgetMs?: number;
+  /** Histories per fast-check run (one seed each); default 20. */
+  chunk?: number;
+  /** Called after every history. */
+  onProgress?(p: Progress): void;
+  /** Reads the wall clock, for the time budget only (default performance.now). */
+  now?(): number;
+}
+
+export interface Progress {
+  histories: number;
+  steps: number;
+  changes: number;
+  distinctStates: number;
+  simulatedMs: number;
+  wallMs: number;
+}
+
+export interface Failure {
+  violations: Violation[];
+  steps: ScenarioStep[];
+  replay: ReplayToken;
+  /** Shrinking steps fast-check took. */
+  shrinks: number;
+  /** Histories run before the first failure. */
+  foundAfter: number;
+  /** What the shrunk history was, in fast-check's words. */
+  counterexample: string;
+}
+
+export interface CampaignResult extends Progress {
+  failure?: Failure;
+  /** Why generation stopped: all runs done, time budget spent, or a failure. */
+  stopped: 'runs' | 'time' | 'failure';
+}
+
+/** The seed of chunk `i` of a campaign seeded `seed`. */
+export function chunkSeed(seed: number, i: number): number {
+  let x = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca77)) >>> 0;
+  x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) >>> 0;
+  return (x ^ (x >>> 12)) & 0x7fffffff;
+}
+
+class Tally {
+  readonly progress: Progress = { histories: 0, steps: 0, changes: 0, distinctStates: 0, simulatedMs: 0, wallMs: 0 };
+  private readonly states = new Set<string>();
+  constructor(private readonly started: number, private readonly now: () => number) {}
+  add(r: { steps: number; changes: number; simulatedMs: number; states: string[] }): void {
+    const p = this.progress;
+    p.histories++;
+    p.steps += r.steps;
+    p.changes += r.changes;
+    p.simulatedMs += r.simulatedMs;
+    for (const s of r.states) this.states.add(s);
+    p.distinctStates = this.states.size;
+    p.wallMs = this.now() - this.started;
+  }
+}
+
+function property(o: FuzzOptions, tally: Tally, onProgress: ((p: Progress) => void) | undefined, replayPath?: string) {
+  return fc.property(scenarioArb(o, replayPath), (s: Scenario) => {
+    let steps = 0;
+    try {
+      const r = runScenario(s, o);
+      steps = r.steps;
+      tally.add(r);
+    } catch (e) {
+      if (e instanceof HistoryFailure) tally.add({ steps: e.steps.length, changes: 0, simulatedMs: 0, states: [] });
+      throw e;
+    } finally {
+      void steps;
+      onProgress?.(tally.progress);
+    }
+  });
+}
+
+function failureOf(details: fc.RunDetails<[Scenario]>, seed: number, foundAfter: number): Failure {
+  const err = details.errorInstance;
+  if (!(err instanceof HistoryFailure)) throw err instanceof Error ? err : new Error(String(err));
+  const cmds = String(details.counterexample?.[0]?.commands ?? '');
+  const m = /replayPath=("(?:[^"\\]|\\.)*")/.exec(cmds);
+  const commands = m ? (JSON.parse(m[1]) as string) : undefined;
+  return {
+    violations: err.violations,
+    steps: err.steps,
+    replay: { seed, path: details.counterexamplePath ?? '0', ...(commands ? { commands } : {}) },
+    shrinks: details.numShrinks,
+    foundAfter,
+    counterexample: cmds.replace(/\s*\/\*replayPath=.*\*\//, ''),
+  };
+}
+
+export function runCampaign(o: CampaignOptions): CampaignResult {
+  const now = o.now ?? (() => performance.now());
+  const started = now();
+  const tally = new Tally(started, now);
+  const runs = o.runs ?? 100;
+  const chunk = Math.max(1, o.chunk ?? 20);
+  const seed = o.seed ?? 1;
+  for (let i = 0, done = 0; done < runs; i++) {
+    if (o.timeBudgetMs !== undefined && now() - started >= o.timeBudgetMs) return { ...tally.progress, wallMs: now() - started, stopped: 'time' };
+    const s = chunkSeed(seed, i);
+    const n = Math.min(chunk, runs - done);
+    const before = tally.progress.histories;
+    const details = fc.check(property(o, tally, o.onProgress), { seed: s, numRuns: n });
+    done += n;
+    if (details.failed) {
+      const foundAfter = before + (details.numRuns ?? 0);
+      return { ...tally.progress, wallMs: now() - started, stopped: 'failure', failure: failureOf(details, s, foundAfter) };
+    }
+  }
+  return { ...tally.progress, wallMs: now() - started, stopped: 'runs' };
+}
+
+/** Runs the one history a replay token names. Returns its failure, or undefined when it now passes. */
+export function replay(o: FuzzOptions, token: ReplayToken): Failure | undefined {
+  const tally = new Tally(0, () => 0);
+  const details = fc.check(property(o, tally, undefined, token.commands), { seed: token.seed, path: token.path, endOnFailure: true });
+  return details.failed ? failureOf(details, token.seed, 1) : undefined;
+}
+
+export { formatReplay };

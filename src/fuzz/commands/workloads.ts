@@ -1,0 +1,152 @@
+/**
+ * Commands on workloads: apply a new one, scale it, change its image, roll
+ * it back, delete it. Each runs the step a user would write.
+ */
+import fc from 'fast-check';
+import { R, controllerRef, type Deployment, type ReplicaSet } from '../../engine/index.ts';
+import { stringify } from 'yaml';
+import type { WorkloadSpec } from '../workloads/types.ts';
+import { workloadKind } from '../workloads/registry.ts';
+import { WORKLOAD_NAMES, workloadArb } from '../arbitraries/workloads.ts';
+import { IMAGES } from '../arbitraries/pods.ts';
+import { steps } from '../steps.ts';
+import type { FuzzHistory } from '../history.ts';
+import { type Model, addWorkload, desiredPods, newRevision } from './model.ts';
+import { type CommandContext, type CommandKind, type FuzzCommand, pick } from './types.ts';
+
+/** The manifest of a workload, as the feature's doc string shows it. */
+export function manifestYaml(spec: WorkloadSpec): string {
+  return workloadKind(spec)
+    .manifest(spec)
+    .map((o) => stringify(o, { lineWidth: 0 }))
+    .join('---\n');
+}
+
+export class ApplyWorkload implements FuzzCommand {
+  constructor(readonly spec: WorkloadSpec) {}
+  check(m: Readonly<Model>): boolean {
+    return !m.workloads.has(this.spec.name) && desiredPods(m as Model) + workloadKind(this.spec).pods(this.spec) <= m.maxPods;
+  }
+  run(m: Model, h: FuzzHistory): void {
+    h.do(steps.apply(manifestYaml(this.spec)));
+    addWorkload(m, this.spec);
+    h.check();
+  }
+  toString(): string {
+    return `Apply(${this.spec.kind} ${this.spec.name}, ${this.spec.replicas ?? '-'} replicas, ${this.spec.template.image})`;
+  }
+}
+
+const live = (m: Readonly<Model>, ok: (spec: WorkloadSpec) => boolean) => [...m.workloads.values()].filter((w) => ok(w.spec));
+
+export class Scale implements FuzzCommand {
+  constructor(
+    readonly index: number,
+    readonly replicas: number,
+  ) {}
+  check(m: Readonly<Model>): boolean {
+    return live(m, (s) => workloadKind(s).scalable).length > 0;
+  }
+  run(m: Model, h: FuzzHistory): void {
+    const w = pick(live(m, (s) => workloadKind(s).scalable), this.index);
+    const n = Math.max(0, Math.min(this.replicas, m.maxPods - desiredPods(m, w.spec.name)));
+    h.do(steps.scale(w.spec.kind, w.spec.name, n));
+    w.spec = { ...w.spec, replicas: n };
+    h.check();
+  }
+  toString(): string {
+    return `Scale(#${this.index}, ${this.replicas})`;
+  }
+}
+
+export class SetImage implements FuzzCommand {
+  constructor(
+    readonly index: number,
+    readonly image: string,
+  ) {}
+  check(m: Readonly<Model>): boolean {
+    return live(m, (s) => workloadKind(s).rollsBack).length > 0;
+  }
+  run(m: Model, h: FuzzHistory): void {
+    const w = pick(live(m, (s) => workloadKind(s).rollsBack), this.index);
+    h.do(steps.setImage(w.spec.name, this.image));
+    newRevision(w, this.image);
+    h.check();
+  }
+  toString(): string {
+    return `SetImage(#${this.index}, ${this.image})`;
+  }
+}
+
+/**
+ * `kubectl rollout undo` goes back to the ReplicaSet with the second highest
+ * revision that exists now, which is not always the model's previous image
+ * (a controller that was down has not made the latest one yet): the target
+ * is read from the cluster, as kubectl reads it, and nothing is done when
+ * there is none.
+ */
+export class RollBack implements FuzzCommand {
+  constructor(readonly index: number) {}
+  private candidates(m: Readonly<Model>) {
+    return live(m, (s) => workloadKind(s).rollsBack).filter((w) => w.revisions.length >= 2);
+  }
+  check(m: Readonly<Model>): boolean {
+    return this.candidates(m).length > 0;
+  }
+  run(m: Model, h: FuzzHistory): void {
+    const w = pick(this.candidates(m), this.index);
+    const target = rollbackTarget(h, w.spec.name);
+    if (target === undefined) return;
+    h.do(steps.rollBack(w.spec.name));
+    newRevision(w, target);
+    h.check();
+  }
+  toString(): string {
+    return `RollBack(#${this.index})`;
+  }
+}
+
+/** The image kubectl rollout undo would restore, or undefined when it would find no history. */
+function rollbackTarget(h: FuzzHistory, name: string): string | undefined {
+  const view = h.world.view();
+  const d = view.get<Deployment>(R.deployments, h.world.namespace, name);
+  if (!d) return undefined;
+  const sets = view
+    .list<ReplicaSet>(R.replicaSets, h.world.namespace)
+    .filter((rs) => controllerRef(rs)?.uid === d.metadata.uid && rs.metadata.annotations?.['deployment.kubernetes.io/revision'] !== undefined)
+    .sort((a, b) => Number(b.metadata.annotations!['deployment.kubernetes.io/revision']) - Number(a.metadata.annotations!['deployment.kubernetes.io/revision']));
+  return sets.length >= 2 ? sets[1].spec.template?.spec?.containers[0]?.image : undefined;
+}
+
+export class DeleteWorkload implements FuzzCommand {
+  constructor(readonly index: number) {}
+  check(m: Readonly<Model>): boolean {
+    return m.workloads.size > 0;
+  }
+  run(m: Model, h: FuzzHistory): void {
+    const w = pick([...m.workloads.values()], this.index);
+    h.do(steps.delete(w.spec.kind, w.spec.name));
+    m.workloads.delete(w.spec.name);
+    h.check();
+  }
+  toString(): string {
+    return `Delete(#${this.index})`;
+  }
+}
+
+const index = fc.nat({ max: 7 });
+
+export const WORKLOAD_COMMANDS: readonly CommandKind[] = [
+  {
+    name: 'apply',
+    arbitrary: (c: CommandContext) =>
+      fc
+        .constantFrom(...WORKLOAD_NAMES)
+        .chain((name) => workloadArb(name, { kinds: c.kinds, maxReplicas: c.maxReplicas, pdbs: c.pdbs }))
+        .map((spec) => new ApplyWorkload(spec)),
+  },
+  { name: 'scale', arbitrary: (c) => fc.tuple(index, fc.integer({ min: 0, max: c.maxReplicas })).map(([i, n]) => new Scale(i, n)) },
+  { name: 'update-image', arbitrary: () => fc.tuple(index, fc.constantFrom(...IMAGES)).map(([i, img]) => new SetImage(i, img)) },
+  { name: 'roll-back', arbitrary: () => index.map((i) => new RollBack(i)) },
+  { name: 'delete', arbitrary: () => index.map((i) => new DeleteWorkload(i)) },
+];

@@ -1,0 +1,144 @@
+/**
+ * scheduling-safety: every binding is one the scheduler was allowed to make.
+ *
+ * Checked at each binding, against the state at that moment: the node's pods
+ * (not finished) fit its allocatable CPU, memory and pod count; the pod's
+ * nodeSelector and required node affinity match the node; the node has no
+ * NoSchedule or NoExecute taint the pod does not tolerate and is not cordoned
+ * (unless the pod tolerates node.kubernetes.io/unschedulable); no host port
+ * clashes; required inter-pod (anti-)affinity holds both ways and hard
+ * topology spread stays within maxSkew. Taints and cordons younger than the
+ * watch lag a perturbation allows are not held against it: the scheduler
+ * could not have seen them yet.
+ */
+import { R, resourceAmount, storePrefix, type Node, type Pod, type Stored, type StoreEvent } from '../../engine/index.ts';
+import type { View } from '../../harness/view.ts';
+import type { Invariant, MonitorContext, Report } from './types.ts';
+import { hostPortsClash, hostPortsOf, nodeSelectionProblem, requestsOf, untoleratedHardTaints, tolerates } from './oracle.ts';
+import { interPodProblems, type Placed } from './pod-topology.ts';
+
+const NODES = storePrefix(R.nodes);
+const PODS = storePrefix(R.pods);
+const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' as const };
+
+const finished = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+const taintKey = (t: { key: string; value?: string; effect: string }) => `${t.key}=${t.value ?? ''}:${t.effect}`;
+
+function hasInterPodRules(p: Pod): boolean {
+  const a = p.spec.affinity;
+  return !!(a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length || a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length || p.spec.topologySpreadConstraints?.length);
+}
+
+function monitor(ctx: MonitorContext, report: Report) {
+  /** Bound pods that are not finished, by node, by uid. */
+  const onNode = new Map<string, Map<string, Stored<Pod>>>();
+  /** Since when each hard taint (and the cordon) has been on each node. */
+  const since = new Map<string, Map<string, number>>();
+  let withRules = 0;
+
+  const place = (p: Stored<Pod>, add: boolean) => {
+    const node = p.spec.nodeName!;
+    let m = onNode.get(node);
+    if (!m) onNode.set(node, (m = new Map()));
+    const had = m.get(p.metadata.uid);
+    if (had && hasInterPodRules(had)) withRules--;
+    if (add) {
+      m.set(p.metadata.uid, p);
+      if (hasInterPodRules(p)) withRules++;
+    } else m.delete(p.metadata.uid);
+  };
+  const trackNode = (n: Stored<Node>, at: number) => {
+    const old = since.get(n.metadata.name) ?? new Map<string, number>();
+    const next = new Map<string, number>();
+    const hard = (n.spec?.taints ?? []).filter((t) => t.effect !== 'PreferNoSchedule').map(taintKey);
+    if (n.spec?.unschedulable) hard.push('spec.unschedulable');
+    for (const k of hard) next.set(k, old.get(k) ?? at);
+    since.set(n.metadata.name, next);
+  };
+
+  for (const n of ctx.initial.list<Node>(R.nodes)) trackNode(n, Number.NEGATIVE_INFINITY);
+  for (const p of ctx.initial.list<Pod>(R.pods)) if (p.spec.nodeName && !finished(p)) place(p, true);
+
+  const known = (node: string, key: string, at: number) => {
+    const t = since.get(node)?.get(key);
+    return t !== undefined && t < at - ctx.staleness;
+  };
+
+  const checkBinding = (pod: Stored<Pod>, state: View, at: number) => {
+    const nodeName = pod.spec.nodeName!;
+    const node = state.get<Node>(R.nodes, undefined, nodeName);
+    if (!node) return;
+    const who = `pod "${pod.metadata.namespace}/${pod.metadata.name}" was bound to node "${nodeName}"`;
+    const pods = [...(onNode.get(nodeName)?.values() ?? [])];
+    const alloc = (node.status?.allocatable ?? {}) as Record<string, string>;
+    const maxPods = Number(alloc.pods ?? 110);
+    if (pods.length > maxPods) report(`${who}, which then ran ${pods.length} pods, more than its capacity of ${maxPods}`, at);
+    const used = new Map<string, number>();
+    for (const p of pods) for (const [r, v] of requestsOf(p)) used.set(r, (used.get(r) ?? 0) + v);
+    const mine = requestsOf(pod);
+    for (const [r, v] of used) {
+      if (!mine.get(r) || alloc[r] === undefined) continue;
+      const cap = resourceAmount(r, alloc[r]);
+      if (v > cap) report(`${who}, over-committing its ${r}: its pods request ${v} of ${cap} allocatable`, at);
+    }
+    const sel = nodeSelectionProblem(node, pod);
+    if (sel) report(`${who} although ${sel}`, at);
+    for (const t of untoleratedHardTaints(node, pod)) {
+      if (known(nodeName, taintKey(t), at)) report(`${who} although the node has the taint ${taintKey(t)}, which the pod does not tolerate`, at);
+    }
+    if (node.spec?.unschedulable && known(nodeName, 'spec.unschedulable', at) && !(pod.spec.tolerations ?? []).some((t) => tolerates(t, UNSCHEDULABLE_TAINT))) {
+      report(`${who} although the node is cordoned (spec.unschedulable)`, at);
+    }
+    const ports = hostPortsOf(pod);
+    if (ports.length) {
+      for (const o of pods) {
+        if (o.metadata.uid === pod.metadata.uid) continue;
+        for (const a of ports) for (const b of hostPortsOf(o)) if (hostPortsClash(a, b)) report(`${who}, where pod "${o.metadata.name}" already holds host port ${b}`, at);
+      }
+    }
+    if (withRules > 0 || hasInterPodRules(pod)) {
+      const placed: Placed[] = [];
+      for (const [n, m] of onNode) {
+        const nodeObj = state.get<Node>(R.nodes, undefined, n);
+        if (!nodeObj) continue;
+        for (const p of m.values()) if (p.metadata.uid !== pod.metadata.uid) placed.push({ pod: p, node: nodeObj });
+      }
+      for (const problem of interPodProblems(pod, node, placed, state.list<Node>(R.nodes))) report(`${who} although ${problem}`, at);
+    }
+  };
+
+  return {
+    onEvent(e: StoreEvent, state: View) {
+      const at = ctx.timeOf(e.revision) ?? 0;
+      if (e.key.startsWith(NODES)) {
+        if (e.type === 'DELETED') since.delete((e.object as Stored<Node>).metadata.name);
+        else trackNode(e.object as Stored<Node>, at);
+        return;
+      }
+      if (!e.key.startsWith(PODS)) return;
+      const pod = e.object as Stored<Pod>;
+      const prev = e.prev as Stored<Pod> | undefined;
+      if (prev?.spec.nodeName) place(prev, false);
+      if (e.type !== 'DELETED' && pod.spec.nodeName && !finished(pod)) place(pod, true);
+      if (e.type === 'MODIFIED' && !prev?.spec.nodeName && pod.spec.nodeName) checkBinding(pod, state, at);
+    },
+  };
+}
+
+export const schedulingSafety: Invariant = {
+  name: 'scheduling-safety',
+  summary: 'every binding respects capacity, node selection, taints, cordons, host ports, inter-pod affinity and hard spread',
+  promise:
+    'The scheduler binds a pod only to a feasible node: one whose allocatable resources and pod capacity hold the requests of its pods, ' +
+    'that matches the pod\'s nodeSelector and required node affinity, carries no NoSchedule or NoExecute taint the pod does not tolerate, ' +
+    'is not cordoned, has the pod\'s host ports free, and keeps required inter-pod affinity and DoNotSchedule topology spread.',
+  references: [
+    'https://kubernetes.io/docs/concepts/scheduling-eviction/kube-scheduler/#kube-scheduler-implementation',
+    'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#how-pods-with-resource-requests-are-scheduled',
+    'https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/',
+    'https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/',
+    'https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/',
+  ],
+  kind: 'safety',
+  monitor,
+};

@@ -1,0 +1,27 @@
+/**
+ * A coarse picture of a cluster state, for counting the distinct states a
+ * campaign explored: per node whether it is ready and cordoned and how many
+ * pods it runs, per workload its desired, current and ready pods.
+ */
+import { R, getCondition, type Deployment, type Node, type Pod } from '../engine/index.ts';
+import type { KubeWorld } from '../harness/world.ts';
+
+export function abstractState(world: KubeWorld): string {
+  const view = world.view();
+  const pods = view.list<Pod>(R.pods).filter((p) => !p.metadata.deletionTimestamp);
+  const perNode = new Map<string, number>();
+  let pending = 0;
+  for (const p of pods) {
+    if (p.spec.nodeName) perNode.set(p.spec.nodeName, (perNode.get(p.spec.nodeName) ?? 0) + 1);
+    else pending++;
+  }
+  const nodes = view
+    .list<Node>(R.nodes)
+    .map((n) => `${getCondition(n.status?.conditions, 'Ready')?.status === 'True' ? 'R' : 'N'}${n.spec?.unschedulable ? 'c' : ''}${perNode.get(n.metadata.name) ?? 0}`)
+    .join(',');
+  const workloads = view
+    .list<Deployment>(R.deployments)
+    .map((d) => `${d.metadata.name}:${d.spec.replicas}/${d.status?.replicas ?? 0}/${d.status?.readyReplicas ?? 0}/${d.status?.updatedReplicas ?? 0}`)
+    .join(',');
+  return `${nodes}|${pending}|${workloads}`;
+}

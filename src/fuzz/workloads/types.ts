@@ -1,0 +1,56 @@
+/**
+ * A kind of workload the fuzzer can create and reason about. Each kind is
+ * one file and one entry of the registry (registry.ts): its arbitrary, its
+ * manifest, how many pods it wants, and what "in its desired state" means
+ * for it. Adding a kind (StatefulSet, DaemonSet, Job ...) is adding a file
+ * and a line; commands and invariants find it there.
+ */
+import type fc from 'fast-check';
+import type { ResourceType, Stored } from '../../engine/index.ts';
+import type { View } from '../../harness/view.ts';
+import type { TemplateSpec, TemplateConstraints } from '../arbitraries/pods.ts';
+
+/** What every workload spec carries; kinds add their own fields. */
+export interface WorkloadSpec {
+  /** The kind's registry name, as kubectl names it: `deployment`. */
+  readonly kind: string;
+  readonly name: string;
+  readonly template: TemplateSpec;
+  /** Desired pods, for kinds that have a replica count. */
+  readonly replicas?: number;
+}
+
+export interface WorkloadConstraints extends TemplateConstraints {
+  /** Most pods the workload may ask for. */
+  maxReplicas: number;
+  /** Fewest pods (default 0). */
+  minReplicas?: number;
+  /** Whether to add PodDisruptionBudgets (default false: the Eviction API does not enforce them yet). */
+  pdbs?: boolean;
+}
+
+export interface WorkloadKind<S extends WorkloadSpec = WorkloadSpec> {
+  readonly kind: string;
+  /** The API resource of its objects. */
+  readonly type: ResourceType;
+  /** Resources its controllers write (itself, its ReplicaSets or revisions, pods): in its desired state they stop changing. */
+  readonly writes: readonly ResourceType[];
+  arbitrary(name: string, c: WorkloadConstraints): fc.Arbitrary<S>;
+  /** The objects to apply, in order. */
+  manifest(spec: S): Array<Record<string, unknown>>;
+  /** Pods it keeps running in its desired state. */
+  pods(spec: S): number;
+  /** Whether `kubectl scale` applies to it. */
+  readonly scalable: boolean;
+  /** Whether it has a rollout history (`kubectl rollout undo`). */
+  readonly rollsBack: boolean;
+  /**
+   * Why the workload object is not (yet) in the state its own spec asks
+   * for: empty when it is. Pods that no node can take may stay pending;
+   * that is the scheduler's business (scheduler-liveness), not the
+   * workload's.
+   */
+  unsettled(view: View, obj: Stored): string[];
+  /** Where the object's spec differs from what the user asked for (`spec`): empty when the requests took effect. */
+  disagreements(obj: Stored | undefined, spec: S): string[];
+}
