@@ -3,12 +3,14 @@
  * types of STEPS.md, the hooks, and `defineCheck`, which registers a check
  * with its time-qualified forms ("within D", "for D", "at all times").
  */
-import { After, AfterStep, Before, BeforeStep, Then, defineParameterType, setDefaultTimeout, setWorldConstructor } from '@cucumber/cucumber';
+import { After, AfterStep, Before, BeforeStep, Then, defineParameterType, setDefaultTimeout, setDefinitionFunctionWrapper, setWorldConstructor } from '@cucumber/cucumber';
 import { KubeWorld, SCENARIO_ATTACHMENT } from '../src/harness/world.ts';
 import { DURATION_PATTERN, KIND_PATTERN, QUANTITY_PATTERN, WORKLOAD_PATTERN, parseQuantityParam, parseStepDuration, type WorkloadKind, type WorkloadParam } from '../src/harness/params.ts';
 import { checkAtAllTimes, checkFor, checkNow, checkWithin } from '../src/harness/time.ts';
 import type { Check } from '../src/harness/checks.ts';
 import { formatOffset } from '../src/engine/index.ts';
+import { propertyTag } from '../src/fuzz/property/tags.ts';
+import { recording, startProperty } from '../src/fuzz/property/session.ts';
 
 setWorldConstructor(KubeWorld);
 // Scenarios run on simulated time; a wall-clock limit only guards against bugs.
@@ -25,10 +27,26 @@ defineParameterType({ name: 'kind', regexp: KIND_PATTERN, transformer: (s: strin
 defineParameterType({ name: 'phase', regexp: /pending|running|succeeded|failed/, transformer: (s: string) => s });
 
 const scenarioLines = new WeakMap<KubeWorld, number | undefined>();
+/** Hooks, which run as they are even in property scenarios. */
+const HOOKS = new WeakSet<object>();
+function hook<F extends object>(fn: F): F {
+  HOOKS.add(fn);
+  return fn;
+}
+
+// In a scenario tagged @property, steps are recorded rather than run; the last one runs them all through fast-check.
+setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => {
+  if (HOOKS.has(fn)) return fn;
+  return function (this: KubeWorld, ...args: unknown[]) {
+    const session = recording(this);
+    if (session) return session.record(fn, args);
+    return fn.apply(this, args);
+  };
+});
 /** Line of each step's doc string, by step id, for messages about inline manifests. */
 const docStringLines = new WeakMap<KubeWorld, Map<string, number>>();
 
-Before(function (this: KubeWorld, { pickle, gherkinDocument }) {
+Before(hook(function (this: KubeWorld, { pickle, gherkinDocument }) {
   this.featureUri = pickle.uri;
   const lines = new Map<string, number>();
   const visit = (steps: ReadonlyArray<{ id: string; docString?: { location: { line: number } } }>) => {
@@ -46,32 +64,43 @@ Before(function (this: KubeWorld, { pickle, gherkinDocument }) {
   const id = pickle.astNodeIds[0];
   const children = gherkinDocument.feature?.children ?? [];
   const scenarios = children.flatMap((c) => (c.scenario ? [c.scenario] : c.rule ? c.rule.children.flatMap((r) => (r.scenario ? [r.scenario] : [])) : []));
-  scenarioLines.set(this, scenarios.find((s) => s.id === id)?.location.line);
-});
+  const line = scenarios.find((s) => s.id === id)?.location.line;
+  scenarioLines.set(this, line);
+  const property = propertyTag(pickle.tags.map((t) => t.name), `${pickle.uri}:${line ?? 0}`);
+  if (property) startProperty(this, property, pickle.steps.length, `${pickle.uri}:${line ?? 0}`);
+}));
 
 let previousWasAction = false;
-BeforeStep(function (this: KubeWorld, { pickleStep }) {
+BeforeStep(hook(function (this: KubeWorld, { pickleStep }) {
   // The first step of a run of When steps is where "at all times" looks back to.
   this.docStringLine = pickleStep.astNodeIds.map((id) => docStringLines.get(this)?.get(id)).find((l) => l !== undefined);
   const action = pickleStep.type === 'Action';
   if (action && !previousWasAction) this.markHistory();
   previousWasAction = action;
   if (this.hasCluster) this.cluster.trace.record({ kind: 'step', at: this.cluster.clock.now(), text: pickleStep.text });
-});
+  recording(this)?.begin({
+    keyword: pickleStep.type === 'Action' ? 'When' : pickleStep.type === 'Outcome' ? 'Then' : 'Given',
+    type: pickleStep.type ?? 'Context',
+    text: pickleStep.text,
+    docString: pickleStep.argument?.docString?.content,
+    table: pickleStep.argument?.dataTable?.rows.map((r) => r.cells.map((c) => c.value)),
+    docStringLine: this.docStringLine,
+  });
+}));
 
-AfterStep(function (this: KubeWorld, { result }) {
+AfterStep(hook(function (this: KubeWorld, { result }) {
   if (result.status === 'FAILED' && this.hasCluster) {
     this.attach(`simulated time: ${formatOffset(this.cluster.clock.now())}`, 'text/plain');
   }
-});
+}));
 
-After(function (this: KubeWorld) {
+After(hook(function (this: KubeWorld) {
   previousWasAction = false;
   const summary = this.summary();
   if (summary) this.attach(JSON.stringify(summary), SCENARIO_ATTACHMENT);
   this.writeTrace(scenarioLines.get(this));
   this.dispose();
-});
+}));
 
 /** Step arguments, typed by each step's own parameter list. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -2,10 +2,12 @@
  * The kubecuke command.
  *
  *   kubecuke test [paths...] [--seed N] [--tags EXPR] [--name REGEX] [--format F] [--fail-fast]
+ *   kubecuke fuzz [--invariant NAME...] [--runs N] [--seed S] [--max-nodes N] [--time-budget 60s] [--replay SEED:PATH]
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runFeatures } from '../harness/runner.ts';
 import { UserError } from '../harness/errors.ts';
+import { addFuzzCommand } from './fuzz.ts';
 
 function integer(value: string): number {
   const n = Number(value);
@@ -54,6 +56,7 @@ export function program(): Command {
         process.exitCode = success ? 0 : 1;
       },
     );
+  addFuzzCommand(cmd);
   return cmd;
 }
 

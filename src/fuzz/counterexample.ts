@@ -17,6 +17,10 @@ export interface CounterexampleInfo {
   replay?: string;
   /** Extra arguments `kubecuke test` needs (a seed other than 1, world parameters). */
   testArgs?: string;
+  /** Where it comes from, when not from `kubecuke fuzz` (a @property scenario). */
+  origin?: string;
+  /** The scenario's title; default the first violation. */
+  title?: string;
 }
 
 function table(rows: string[][], indent: string): string[] {
@@ -33,16 +37,36 @@ export function counterexampleSteps(info: CounterexampleInfo): ScenarioStep[] {
   return out;
 }
 
+/** Steps as a feature writes them: And for a repeated keyword, tables padded, doc strings fenced. */
+export function renderSteps(steps: readonly ScenarioStep[], indent: string): string[] {
+  const lines: string[] = [];
+  let previous = '';
+  for (const st of steps) {
+    lines.push(`${indent}${st.keyword === previous ? 'And' : st.keyword} ${st.text}`);
+    previous = st.keyword;
+    if (st.table) lines.push(...table(st.table, `${indent}  `));
+    if (st.docString !== undefined) {
+      lines.push(`${indent}  """yaml`);
+      for (const l of st.docString.replace(/\n$/, '').split('\n')) lines.push(l ? `${indent}  ${l}` : '');
+      lines.push(`${indent}  """`);
+    }
+  }
+  return lines;
+}
+
 export function featureText(info: CounterexampleInfo): string {
   const names = [...new Set(info.violations.map((v) => v.invariant))];
   const first = info.violations[0];
   const lines: string[] = [];
-  lines.push('# A counterexample found by `kubecuke fuzz`: the smallest history it found that breaks');
-  lines.push(`# ${names.map((n) => `"${n}"`).join(', ')}.`);
+  if (info.origin) lines.push(`# The smallest counterexample found to ${info.origin}.`);
+  else {
+    lines.push('# A counterexample found by `kubecuke fuzz`: the smallest history it found that breaks');
+    lines.push(`# ${names.map((n) => `"${n}"`).join(', ')}.`);
+  }
   if (info.replay) lines.push(`# Replay the fuzzed history: ${info.replay}`);
   lines.push(`# Run this feature:        kubecuke test <this file>${info.testArgs ? ` ${info.testArgs}` : ''}`);
   if (names.includes('determinism')) lines.push('# Determinism: run it twice with --trace <dir> and compare the traces.');
-  lines.push(`Feature: Counterexample to ${names.map((n) => `"${n}"`).join(', ')}`);
+  lines.push(`Feature: Counterexample to ${info.origin ?? names.map((n) => `"${n}"`).join(', ')}`);
   for (const inv of names) {
     const i = INVARIANTS.get(inv);
     if (i) lines.push(`  ${inv}: ${i.summary}.`);
@@ -50,18 +74,8 @@ export function featureText(info: CounterexampleInfo): string {
   lines.push('  What broke:');
   for (const v of info.violations.slice(0, 5)) lines.push(`    ${v.message.split('\n')[0]}`);
   lines.push('');
-  lines.push(`  Scenario: ${(first?.message.split('\n')[0] ?? 'counterexample').replace(/\s+/g, ' ').slice(0, 160)}`);
-  let previous = '';
-  for (const st of counterexampleSteps(info)) {
-    lines.push(`    ${st.keyword === previous ? 'And' : st.keyword} ${st.text}`);
-    previous = st.keyword;
-    if (st.table) lines.push(...table(st.table, '      '));
-    if (st.docString !== undefined) {
-      lines.push('      """yaml');
-      for (const l of st.docString.replace(/\n$/, '').split('\n')) lines.push(l ? `      ${l}` : '');
-      lines.push('      """');
-    }
-  }
+  lines.push(`  Scenario: ${(info.title ?? first?.message.split('\n')[0] ?? 'counterexample').replace(/\s+/g, ' ').slice(0, 160)}`);
+  lines.push(...renderSteps(counterexampleSteps(info), '    '));
   return `${lines.join('\n')}\n`;
 }
 

@@ -82,7 +82,14 @@ export class HistoryChecker {
     }
     const live = liveView(this.cluster);
     for (const m of this.monitors) m.monitor.check?.(live);
-    const out = this.pending;
+    // The same break reported at several changes is one violation.
+    const seen = new Set<string>();
+    const out = this.pending.filter((v) => {
+      const k = `${v.invariant}\u0000${v.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
     this.pending = [];
     return out;
   }

@@ -1,0 +1,163 @@
+/**
+ * `kubecuke fuzz`: a campaign of fuzzed histories against the invariants,
+ * with a progress line and a summary; a failure is shrunk, printed with its
+ * replay token, and written as a feature file.
+ *
+ *   kubecuke fuzz [--invariant NAME...] [--runs N] [--seed S] [--max-nodes N] [--time-budget 60s]
+ *   kubecuke fuzz --replay <seed>:<path>
+ */
+import { type Command, InvalidArgumentError } from 'commander';
+import { relative } from 'node:path';
+import { parseDuration, formatOffset } from '../engine/index.ts';
+import { UserError } from '../harness/errors.ts';
+import { humanDuration } from '../harness/params.ts';
+import { INVARIANTS, UnknownInvariant, resolveInvariants } from '../fuzz/invariants/registry.ts';
+import { type CampaignOptions, type Failure, type Progress, formatReplay, replay, runCampaign } from '../fuzz/campaign.ts';
+import { BadReplayToken, parseReplay } from '../fuzz/replay.ts';
+import { writeCounterexample } from '../fuzz/counterexample.ts';
+import type { FuzzOptions } from '../fuzz/runner.ts';
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a whole number of at least 1`);
+  return n;
+}
+
+function seedOf(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`"${value}" is not an integer`);
+  return n;
+}
+
+function duration(value: string): number {
+  try {
+    const ms = parseDuration(value);
+    if (ms > 0) return ms;
+  } catch {
+    // reported below
+  }
+  throw new InvalidArgumentError(`"${value}" is not a duration: write it as 30s, 2m or 1h30m`);
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+interface FuzzFlags {
+  invariant?: string[];
+  runs: number;
+  seed: number;
+  maxNodes: number;
+  maxPods: number;
+  maxCommands: number;
+  timeBudget?: number;
+  replay?: string;
+  perturb: boolean;
+  pdbs?: boolean;
+  out: string;
+}
+
+function fuzzOptions(o: FuzzFlags): FuzzOptions {
+  let invariants;
+  try {
+    invariants = resolveInvariants(o.invariant);
+  } catch (e) {
+    if (e instanceof UnknownInvariant) throw new UserError(e.message);
+    throw e;
+  }
+  return { invariants, maxNodes: o.maxNodes, maxPods: o.maxPods, maxCommands: o.maxCommands, perturb: o.perturb, pdbs: o.pdbs ?? false };
+}
+
+/** The command line that replays a failure with the same generation settings. */
+function replayCommand(o: FuzzFlags, f: Failure): string {
+  const args = [`kubecuke fuzz --replay ${formatReplay(f.replay)}`];
+  for (const i of o.invariant ?? []) args.push(`--invariant ${i}`);
+  if (o.maxNodes !== 8) args.push(`--max-nodes ${o.maxNodes}`);
+  if (o.maxPods !== 40) args.push(`--max-pods ${o.maxPods}`);
+  if (o.maxCommands !== 12) args.push(`--max-commands ${o.maxCommands}`);
+  if (!o.perturb) args.push('--no-perturb');
+  if (o.pdbs) args.push('--pdbs');
+  return args.join(' ');
+}
+
+function report(o: FuzzFlags, f: Failure, out: (s: string) => void): void {
+  const names = [...new Set(f.violations.map((v) => v.invariant))];
+  out(`\n${names.map((n) => `"${n}"`).join(', ')} broke.\n`);
+  for (const v of f.violations.slice(0, 8)) out(`  ${v.at !== undefined ? `at ${formatOffset(v.at)}: ` : ''}${v.message.split('\n').join('\n    ')}\n`);
+  out(`\nSmallest history found (after ${f.shrinks} shrinking steps), ${f.steps.length} steps:\n`);
+  for (const st of f.steps) out(`  ${st.keyword} ${st.text}\n`);
+  const cmd = replayCommand(o, f);
+  const path = writeCounterexample({ violations: f.violations, steps: f.steps, replay: cmd }, formatReplay(f.replay).replace(/[:~]/g, '-'), o.out);
+  out(`\nreplay:  ${cmd}\nfeature: ${relative(process.cwd(), path)}\n`);
+}
+
+function summary(p: Progress, names: string[]): string {
+  const rate = p.wallMs > 0 ? (p.histories / (p.wallMs / 1000)).toFixed(1) : '-';
+  return (
+    `${p.histories} histories, ${p.steps} events, ${p.changes} store changes, ${p.distinctStates} distinct states, ` +
+    `${humanDuration(Math.round(p.simulatedMs))} simulated, in ${(p.wallMs / 1000).toFixed(1)}s (${rate} histories/s)\n` +
+    `invariants: ${names.join(', ')}\n`
+  );
+}
+
+export function addFuzzCommand(program: Command): void {
+  program
+    .command('fuzz')
+    .description('search random clusters, workloads and faults for a history that breaks an invariant; shrink it, print how to replay it and write it as a feature')
+    .option('--invariant <name>', `an invariant to check (repeatable; default all): ${[...INVARIANTS.keys()].join(', ')}`, collect)
+    .option('--runs <n>', 'histories to generate', positive, 100)
+    .option('--seed <s>', 'seed of the campaign: one seed, one campaign', seedOf, 1)
+    .option('--max-nodes <n>', 'most nodes a generated cluster starts with', positive, 8)
+    .option('--max-pods <n>', 'most pods its workloads ask for together', positive, 40)
+    .option('--max-commands <n>', 'most events (commands) per history', positive, 12)
+    .option('--time-budget <duration>', 'stop generating histories after this much wall-clock time, e.g. 60s', duration)
+    .option('--replay <seed:path>', 'replay the history a failure printed, instead of searching')
+    .option('--no-perturb', 'never perturb the event loop (watch delays, drops, controller restarts)')
+    .option('--pdbs', 'give workloads PodDisruptionBudgets')
+    .option('--out <dir>', 'where counterexample features are written', 'reports/counterexamples')
+    .action((o: FuzzFlags) => {
+      const opts = fuzzOptions(o);
+      const names = opts.invariants.map((i) => i.name);
+      const out = (s: string) => process.stdout.write(s);
+      if (o.replay !== undefined) {
+        let token;
+        try {
+          token = parseReplay(o.replay);
+        } catch (e) {
+          if (e instanceof BadReplayToken) throw new UserError(e.message);
+          throw e;
+        }
+        const f = replay(opts, token);
+        if (!f) {
+          out(`the history ${o.replay} passes every invariant (${names.join(', ')}): nothing to replay\n`);
+          process.exitCode = 1;
+          return;
+        }
+        report(o, f, out);
+        process.exitCode = 1;
+        return;
+      }
+      const tty = process.stderr.isTTY === true;
+      let lastPrint = -Infinity;
+      const progress = (p: Progress) => {
+        const line = `fuzz: ${p.histories}/${o.runs} histories, ${p.steps} events, ${p.distinctStates} distinct states, ${(p.wallMs / 1000).toFixed(1)}s`;
+        if (tty) process.stderr.write(`\r${line}`);
+        else if (p.wallMs - lastPrint >= 5000 || p.histories === o.runs) {
+          lastPrint = p.wallMs;
+          process.stderr.write(`${line}\n`);
+        }
+      };
+      const campaign: CampaignOptions = { ...opts, runs: o.runs, seed: o.seed, timeBudgetMs: o.timeBudget, onProgress: progress };
+      const result = runCampaign(campaign);
+      if (tty) process.stderr.write('\n');
+      out(summary(result, names));
+      if (result.stopped === 'time') out(`stopped after the time budget of ${humanDuration(o.timeBudget!)}\n`);
+      if (result.failure) {
+        out(`found after ${result.failure.foundAfter} histories (seed ${o.seed})\n`);
+        report(o, result.failure, out);
+        process.exitCode = 1;
+        return;
+      }
+      out('every invariant held\n');
+    });
+}

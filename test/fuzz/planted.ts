@@ -1,0 +1,60 @@
+/**
+ * Faults planted in a test-only way (cluster options the engine offers for
+ * tests; production code is untouched): the campaign must find each.
+ */
+import { R, type Client, type ClusterOptions, type Controller, type KubeObject, type ReplicaSet } from '../../src/engine/index.ts';
+
+/** A scheduler that ignores taints: the TaintToleration plugin disabled. */
+export const schedulerIgnoresTaints: Partial<ClusterOptions> = {
+  scheduler: { profiles: [{ schedulerName: 'default-scheduler', plugins: { multiPoint: { disabled: [{ name: 'TaintToleration' }] } } }] },
+};
+
+/** A Deployment controller whose scale-ups of a ReplicaSet ask for one pod more than it decided. */
+export const rolloutOvershootsSurge: Partial<ClusterOptions> = {
+  wrapController: (c: Controller): Controller => {
+    if (c.name !== 'deployment-controller') return c;
+    return {
+      name: c.name,
+      setup: (ctx) => c.setup({ ...ctx, client: overshooting(ctx.client) }),
+      reconcile: (key, ctx) => c.reconcile(key, { ...ctx, client: overshooting(ctx.client) }),
+    };
+  },
+};
+
+function overshooting(client: Client): Client {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop !== 'update') return Reflect.get(target, prop, receiver);
+      return <T extends KubeObject>(type: typeof R.replicaSets, obj: T, opts?: object) => {
+        if (type === R.replicaSets) {
+          const rs = obj as unknown as ReplicaSet;
+          const current = target.get<ReplicaSet>(R.replicaSets, rs.metadata.namespace, rs.metadata.name!);
+          if ((rs.spec.replicas ?? 0) > (current.spec.replicas ?? 0)) obj = { ...obj, spec: { ...rs.spec, replicas: (rs.spec.replicas ?? 0) + 1 } } as T;
+        }
+        return target.update(type, obj, opts);
+      };
+    },
+  });
+}
+
+/** A controller manager whose pod informer, when its watch is closed (410 Gone), forgets to list again. */
+export const informerForgetsRelist: Partial<ClusterOptions> = {
+  wrapController: (c: Controller): Controller => {
+    if (c.name !== 'replicaset-controller') return c;
+    return {
+      name: c.name,
+      setup: (ctx) => {
+        c.setup(ctx);
+        const pods = ctx.informers.informer(R.pods);
+        // The first list (at start) happens; after a closed watch it never lists or watches again.
+        const first = pods.relist.bind(pods);
+        let started = false;
+        pods.relist = () => {
+          if (!started) first();
+          started = true;
+        };
+      },
+      reconcile: (key, ctx) => c.reconcile(key, ctx),
+    };
+  },
+};
