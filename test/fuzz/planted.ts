@@ -3,6 +3,8 @@
  * tests; production code is untouched): the campaign must find each.
  */
 import { R, type Client, type ClusterOptions, type Controller, type KubeObject, type ReplicaSet } from '../../src/engine/index.ts';
+import { type CampaignResult, runCampaign } from '../../src/fuzz/campaign.ts';
+import { resolveInvariants } from '../../src/fuzz/invariants/registry.ts';
 
 /** A scheduler that ignores taints: the TaintToleration plugin disabled. */
 export const schedulerIgnoresTaints: Partial<ClusterOptions> = {
@@ -58,3 +60,43 @@ export const informerForgetsRelist: Partial<ClusterOptions> = {
     };
   },
 };
+
+let clustersBuilt = 0;
+
+/**
+ * A ReplicaSet controller that keeps state from one cluster to the next (a
+ * module-level counter): in every other cluster its first reconcile fails
+ * once, so the same history gives another trace when run again.
+ */
+export const stateLeaksBetweenClusters: Partial<ClusterOptions> = {
+  wrapController: (c: Controller): Controller => {
+    if (c.name !== 'replicaset-controller') return c;
+    let failed = false;
+    return {
+      name: c.name,
+      setup: (ctx) => {
+        clustersBuilt++;
+        c.setup(ctx);
+      },
+      reconcile: (key, ctx) => {
+        if (clustersBuilt % 2 === 0 && !failed) {
+          failed = true;
+          throw new Error('a hiccup carried over from another cluster');
+        }
+        return c.reconcile(key, ctx);
+      },
+    };
+  },
+};
+
+/** The default campaign's budget and seed, as `npm test` runs it. */
+export const BUDGET = 100;
+
+export function plantedCampaign(cluster: Partial<ClusterOptions>): CampaignResult {
+  return runCampaign({ invariants: resolveInvariants(undefined), runs: BUDGET, seed: 1, cluster });
+}
+
+/** The invariants a campaign's failure broke. */
+export function broken(r: CampaignResult): string[] {
+  return [...new Set(r.failure?.violations.map((v) => v.invariant) ?? [])];
+}

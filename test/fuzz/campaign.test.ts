@@ -1,0 +1,53 @@
+/**
+ * The default campaign, bounded and with a fixed seed, runs in `npm test`:
+ * every invariant holds over its histories (perturbed ones included), and
+ * a campaign is deterministic: the same seed explores the same histories.
+ */
+import { describe, expect, it } from 'vitest';
+import { chunkSeed, runCampaign, type Progress } from '../../src/fuzz/campaign.ts';
+import { INVARIANTS, resolveInvariants } from '../../src/fuzz/invariants/registry.ts';
+
+describe('the default campaign', () => {
+  const seen: Progress[] = [];
+  const result = runCampaign({ invariants: resolveInvariants(undefined), runs: 150, seed: 1, onProgress: (p) => seen.push({ ...p }) });
+
+  it('finds no history that breaks an invariant', () => {
+    const f = result.failure;
+    expect(f ? `${f.violations.map((v) => `[${v.invariant}] ${v.message}`).join('\n')}\n${f.steps.map((s) => `${s.keyword} ${s.text}`).join('\n')}` : '').toBe('');
+    expect(result.stopped).toBe('runs');
+    expect(result.histories).toBe(150);
+  });
+
+  it('explores many states over simulated hours', () => {
+    expect(result.distinctStates).toBeGreaterThan(100);
+    expect(result.simulatedMs).toBeGreaterThan(60 * 60_000);
+    expect(result.changes).toBeGreaterThan(10_000);
+  });
+
+  it('reports progress after every history', () => {
+    expect(seen.map((p) => p.histories)).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+  });
+});
+
+describe('campaigns', () => {
+  it('are the same for the same seed', () => {
+    const run = () => runCampaign({ invariants: resolveInvariants(['scheduling-safety']), runs: 8, seed: 42, perturb: true });
+    const { wallMs: _a, ...first } = run();
+    const { wallMs: _b, ...second } = run();
+    expect(second).toEqual(first);
+  });
+
+  it('derive a different seed for every chunk', () => {
+    const seeds = new Set(Array.from({ length: 1000 }, (_, i) => chunkSeed(1, i)));
+    expect(seeds.size).toBe(1000);
+    expect(chunkSeed(1, 0)).toBe(chunkSeed(1, 0));
+    expect(chunkSeed(2, 0)).not.toBe(chunkSeed(1, 0));
+  });
+
+  it('stop generating when the time budget is spent', () => {
+    let t = 0;
+    const r = runCampaign({ invariants: [INVARIANTS.get('resource-versions')!], runs: 1000, chunk: 1, timeBudgetMs: 5, now: () => (t += 1) });
+    expect(r.stopped).toBe('time');
+    expect(r.histories).toBeLessThan(5);
+  });
+});

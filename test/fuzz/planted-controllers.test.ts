@@ -1,0 +1,31 @@
+/**
+ * The default campaign finds faults planted in controllers (test-only
+ * cluster options: wrapController) and shrinks each to a small
+ * counterexample.
+ */
+import { describe, expect, it } from 'vitest';
+import { broken, informerForgetsRelist, plantedCampaign, rolloutOvershootsSurge, stateLeaksBetweenClusters } from './planted.ts';
+
+describe('planted faults in controllers', () => {
+  it('finds a rollout that overshoots maxSurge, down to a few steps', () => {
+    const r = plantedCampaign(rolloutOvershootsSurge);
+    expect(broken(r)).toContain('rollout-bounds');
+    expect(r.failure!.violations.find((v) => v.invariant === 'rollout-bounds')!.message).toMatch(/more than \d+ replicas \+ maxSurge \d+/);
+    expect(r.failure!.steps.length).toBeLessThanOrEqual(5);
+  });
+
+  it('finds an informer that forgets to list again after its watch is dropped', () => {
+    const r = plantedCampaign(informerForgetsRelist);
+    expect(broken(r)).toEqual(['eventual-stability']);
+    // Only a perturbation that drops watches can show it.
+    expect(r.failure!.steps[0].text).toMatch(/^the event loop is perturbed with ".*drop=[1-9]/);
+    expect(r.failure!.steps.length).toBeLessThanOrEqual(7);
+  });
+
+  it('finds a controller whose state leaks from one cluster to the next', () => {
+    const r = plantedCampaign(stateLeaksBetweenClusters);
+    expect(broken(r)).toEqual(['determinism']);
+    expect(r.failure!.violations[0].message).toMatch(/the same steps gave another trace/);
+    expect(r.failure!.steps.length).toBeLessThanOrEqual(4);
+  });
+});
