@@ -1,0 +1,198 @@
+/**
+ * Each invariant reports what it covers when it breaks, and stays quiet on a
+ * healthy history. Breaks are made in test-only ways: writes straight to
+ * the store, clients acting as a component, controllers left out.
+ */
+import { describe, expect, it } from 'vitest';
+import { R, createCluster, storeKey, type Cluster, type ClusterOptions, type KubeObject, type Pod, type Stored } from '../../src/engine/index.ts';
+import { HistoryChecker, startOf } from '../../src/fuzz/invariants/checker.ts';
+import { INVARIANTS } from '../../src/fuzz/invariants/registry.ts';
+import { liveView } from '../../src/harness/view.ts';
+
+const inv = (name: string) => INVARIANTS.get(name)!;
+
+function cluster(options: Partial<ClusterOptions> = {}): Cluster {
+  return createCluster({ seed: 1, nodes: [{ name: 'node-1', cpu: '1' }, { name: 'node-2', cpu: '1', taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] }], ...options });
+}
+
+function watch(c: Cluster, ...names: string[]): HistoryChecker {
+  return new HistoryChecker(c, names.map(inv), startOf(c));
+}
+
+const pod = (name: string, spec: Partial<Pod['spec']> = {}, meta: Partial<Pod['metadata']> = {}): Pod =>
+  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', ...meta }, spec: { containers: [{ name: 'app', image: 'nginx:1.27', ...(spec.containers?.[0] ?? {}) }], ...spec } }) as Pod;
+
+const deployment = (replicas: number) =>
+  ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } } },
+  }) as KubeObject;
+
+/** A client acting as the scheduler: binds wherever it is told. */
+const scheduler = (c: Cluster) => c.client({ user: 'system:kube-scheduler', component: 'default-scheduler' });
+
+/** Rewrites an object in the store directly, as no component could. */
+function tamper(c: Cluster, type: typeof R.pods, name: string, change: (o: Stored) => Stored, keepVersion = false): void {
+  const key = storeKey(type, 'default', name);
+  c.store.update(key, undefined, (rev) => {
+    const next = change(c.store.get(key)!.value);
+    return { ...next, metadata: { ...next.metadata, resourceVersion: keepVersion ? next.metadata.resourceVersion : String(rev) } } as Stored;
+  });
+}
+
+describe('scheduling-safety', () => {
+  it('is quiet while the scheduler places pods', () => {
+    const c = cluster();
+    const h = watch(c, 'scheduling-safety');
+    c.client().create(R.deployments, deployment(3));
+    c.advance(30_000);
+    expect(h.advance()).toEqual([]);
+  });
+
+  it('reports a binding to a tainted node, over capacity, against a node selector, to a cordoned node, and a host port clash', () => {
+    const c = cluster({ scheduler: { profiles: [{ schedulerName: 'nobody' }] } });
+    const admin = c.client();
+    const h = watch(c, 'scheduling-safety');
+    admin.create(R.pods, pod('tainted'));
+    admin.create(R.pods, pod('big-1', { containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: '700m' } } }] }));
+    admin.create(R.pods, pod('big-2', { containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: '700m' } } }] }));
+    admin.create(R.pods, pod('picky', { nodeSelector: { disktype: 'ssd' } }));
+    admin.create(R.pods, pod('port-1', { containers: [{ name: 'app', image: 'nginx', ports: [{ containerPort: 80, hostPort: 8080 }] }] }));
+    admin.create(R.pods, pod('port-2', { containers: [{ name: 'app', image: 'nginx', ports: [{ containerPort: 80, hostPort: 8080 }] }] }));
+    c.settle();
+    const s = scheduler(c);
+    s.bind('default', 'tainted', 'node-2');
+    s.bind('default', 'big-1', 'node-1');
+    s.bind('default', 'big-2', 'node-1');
+    s.bind('default', 'picky', 'node-1');
+    s.bind('default', 'port-1', 'node-1');
+    s.bind('default', 'port-2', 'node-1');
+    c.settle();
+    const messages = h.advance().map((v) => v.message);
+    expect(messages).toEqual([
+      'pod "default/tainted" was bound to node "node-2" although the node has the taint dedicated=gpu:NoSchedule, which the pod does not tolerate',
+      'pod "default/big-2" was bound to node "node-1", over-committing its cpu: its pods request 1400 of 1000 allocatable',
+      'pod "default/picky" was bound to node "node-1" although its nodeSelector asks for disktype=ssd, the node has no disktype label',
+      'pod "default/port-2" was bound to node "node-1", where pod "port-1" already holds host port TCP/0.0.0.0:8080',
+    ]);
+    admin.patch(R.nodes, undefined, 'node-1', { spec: { unschedulable: true } }, 'merge');
+    c.advance(1000);
+    admin.create(R.pods, pod('late'));
+    c.settle();
+    s.bind('default', 'late', 'node-1');
+    c.settle();
+    expect(h.advance().map((v) => v.message)).toContain('pod "default/late" was bound to node "node-1" although the node is cordoned (spec.unschedulable)');
+  });
+});
+
+describe('node-name-set-once', () => {
+  it('reports a pod moved to another node', () => {
+    const c = cluster();
+    c.client().create(R.pods, pod('p'));
+    c.settle();
+    const h = watch(c, 'node-name-set-once');
+    tamper(c, R.pods, 'p', (o) => ({ ...o, spec: { ...(o as Stored<Pod>).spec, nodeName: 'node-2' } }) as Stored);
+    expect(h.advance().map((v) => v.message)).toEqual(['pod "default/p" moved from node "node-1" to "node-2"']);
+  });
+});
+
+describe('resource-versions', () => {
+  it('reports a write that keeps the old resourceVersion', () => {
+    const c = cluster();
+    c.client().create(R.pods, pod('p'));
+    c.settle();
+    const h = watch(c, 'resource-versions');
+    expect(h.advance()).toEqual([]);
+    tamper(c, R.pods, 'p', (o) => ({ ...o, metadata: { ...o.metadata, labels: { x: 'y' } } }) as Stored, true);
+    expect(h.advance().map((v) => v.message)).toEqual([expect.stringMatching(/^\/registry\/pods\/default\/p carries resourceVersion \d+ after the write of revision \d+$/)]);
+  });
+});
+
+describe('watch-delivery and list-watch-rebuild', () => {
+  it('report a watch that coalesced changes, and one that fell behind', () => {
+    const c = createCluster({ seed: 1, nodes: 1, perturbation: { watchDelivery: (b) => (b.watcher === 'kubecuke-observer' ? { delayMs: 100, coalesce: true } : undefined) } });
+    const h = watch(c, 'watch-delivery', 'list-watch-rebuild');
+    c.client().create(R.pods, pod('p'));
+    c.settle();
+    const behind = h.advance();
+    expect(behind.map((v) => v.invariant)).toEqual(expect.arrayContaining(['watch-delivery', 'list-watch-rebuild']));
+    expect(behind.find((v) => v.invariant === 'list-watch-rebuild')!.message).toMatch(/the rebuilt pods lack default\/p/);
+    c.advance(1000);
+    expect(h.advance().map((v) => `[${v.invariant}] ${v.message}`).join('\n')).toMatch(/\[watch-delivery\] the watch of pods was sent MODIFIED \/registry\/pods\/default\/p at revision \d+ where ADDED/);
+  });
+});
+
+describe('eventual invariants', () => {
+  it('no-orphans reports replica sets left by a deleted deployment when nothing collects garbage', () => {
+    const c = cluster({ disabledControllers: ['garbage-collector-controller'] });
+    c.client().create(R.deployments, deployment(1));
+    c.advance(10_000);
+    expect(inv('no-orphans').unsettled!(liveView(c))).toEqual([]);
+    c.client().delete(R.deployments, 'default', 'web');
+    c.advance(60_000);
+    expect(inv('no-orphans').unsettled!(liveView(c)).join('\n')).toMatch(/replicaset "default\/web-\w+" is owned by Deployment "web" \(uid [\w-]+\), which no longer exists/);
+  });
+
+  it('scheduler-liveness reports a pod that fits but is never scheduled', () => {
+    const c = cluster({ scheduler: { profiles: [{ schedulerName: 'nobody' }] } });
+    c.client().create(R.pods, pod('waiting'));
+    c.advance(10 * 60_000);
+    expect(inv('scheduler-liveness').unsettled!(liveView(c))).toEqual(['pod "default/waiting" is pending although node "node-1" can take it']);
+  });
+
+  it('eventual-stability reports a deployment whose replica sets get no pods', () => {
+    const c = cluster({ disabledControllers: ['replicaset-controller'] });
+    c.client().create(R.deployments, deployment(2));
+    c.advance(60_000);
+    expect(inv('eventual-stability').unsettled!(liveView(c))).toContain('deployment "default/web" has 0 live pods, not 2');
+    const ok = cluster();
+    ok.client().create(R.deployments, deployment(2));
+    ok.advance(60_000);
+    expect(inv('eventual-stability').unsettled!(liveView(ok))).toEqual([]);
+  });
+});
+
+describe('pdb-respected', () => {
+  it('reports an eviction that takes a budget below its minimum, unless the Eviction API refuses it', () => {
+    const c = createCluster({ seed: 1, nodes: 2 });
+    const admin = c.client();
+    admin.create(R.podDisruptionBudgets, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: 'default' }, spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' } } } } as KubeObject);
+    admin.create(R.deployments, deployment(2));
+    c.advance(30_000);
+    const h = watch(c, 'pdb-respected');
+    const victim = admin.list<Pod>(R.pods, { namespace: 'default' }).items[0].metadata.name;
+    let refused = false;
+    try {
+      admin.evict('default', victim);
+    } catch {
+      refused = true;
+    }
+    c.settle();
+    const v = h.advance();
+    if (refused) expect(v).toEqual([]);
+    else expect(v.map((x) => x.message)).toEqual([`pod "default/${victim}" was evicted although PodDisruptionBudget "web" then had 1 healthy pods, fewer than the 2 it requires`]);
+  });
+});
+
+describe('preemption-safety', () => {
+  it('reports a preemption of an equal-priority pod while another node could take the preemptor', () => {
+    const c = createCluster({ seed: 1, nodes: 2, scheduler: { profiles: [{ schedulerName: 'nobody' }] } });
+    const admin = c.client();
+    admin.create(R.pods, pod('victim'));
+    admin.create(R.pods, pod('preemptor'));
+    c.settle();
+    const s = scheduler(c);
+    s.bind('default', 'victim', 'node-1');
+    c.settle();
+    const h = watch(c, 'preemption-safety');
+    s.delete(R.pods, 'default', 'victim', { gracePeriodSeconds: 0 });
+    s.patch(R.pods, 'default', 'preemptor', { status: { nominatedNodeName: 'node-1' } }, 'merge', { subresource: 'status' });
+    c.settle();
+    expect(h.advance().map((v) => v.message)).toEqual([
+      'pod "default/preemptor" (priority 0) preempted pod "victim" of priority 0',
+      'pod "default/preemptor" preempted 1 pods although node "node-1" could take it',
+    ]);
+  });
+});
