@@ -8,7 +8,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { relative } from 'node:path';
-import { parseDuration, formatOffset } from '../engine/index.ts';
+import { parseDuration, formatOffset, type ClusterOptions } from '../engine/index.ts';
 import { UserError } from '../harness/errors.ts';
 import { humanDuration } from '../harness/params.ts';
 import { INVARIANTS, UnknownInvariant, resolveInvariants } from '../fuzz/invariants/registry.ts';
@@ -43,6 +43,16 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 }
 
+function json(value: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(value) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new InvalidArgumentError('expected a JSON object, e.g. \'{"cluster":{"disabledControllers":["garbage-collector-controller"]}}\'');
+}
+
 interface FuzzFlags {
   invariant?: string[];
   runs: number;
@@ -55,6 +65,7 @@ interface FuzzFlags {
   perturb: boolean;
   pdbs?: boolean;
   out: string;
+  worldParameters?: { cluster?: Partial<ClusterOptions> };
 }
 
 function fuzzOptions(o: FuzzFlags): FuzzOptions {
@@ -65,7 +76,7 @@ function fuzzOptions(o: FuzzFlags): FuzzOptions {
     if (e instanceof UnknownInvariant) throw new UserError(e.message);
     throw e;
   }
-  return { invariants, maxNodes: o.maxNodes, maxPods: o.maxPods, maxCommands: o.maxCommands, perturb: o.perturb, pdbs: o.pdbs ?? false };
+  return { invariants, maxNodes: o.maxNodes, maxPods: o.maxPods, maxCommands: o.maxCommands, perturb: o.perturb, pdbs: o.pdbs ?? false, cluster: o.worldParameters?.cluster };
 }
 
 /** The command line that replays a failure with the same generation settings. */
@@ -77,17 +88,26 @@ function replayCommand(o: FuzzFlags, f: Failure): string {
   if (o.maxCommands !== 12) args.push(`--max-commands ${o.maxCommands}`);
   if (!o.perturb) args.push('--no-perturb');
   if (o.pdbs) args.push('--pdbs');
+  if (o.worldParameters) args.push(`--world-parameters '${JSON.stringify(o.worldParameters)}'`);
   return args.join(' ');
 }
 
-function report(o: FuzzFlags, f: Failure, out: (s: string) => void): void {
+/** FNV-1a, in base 36: a short name for a long token. */
+function shortHash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(36);
+}
+
+function report(o: FuzzFlags, f: Failure, out: (s: string) => void, replayed = false): void {
   const names = [...new Set(f.violations.map((v) => v.invariant))];
   out(`\n${names.map((n) => `"${n}"`).join(', ')} broke.\n`);
   for (const v of f.violations.slice(0, 8)) out(`  ${v.at !== undefined ? `at ${formatOffset(v.at)}: ` : ''}${v.message.split('\n').join('\n    ')}\n`);
-  out(`\nSmallest history found (after ${f.shrinks} shrinking steps), ${f.steps.length} steps:\n`);
+  out(replayed ? `\nThe history, ${f.steps.length} steps:\n` : `\nSmallest history found (after ${f.shrinks} shrinking steps), ${f.steps.length} steps:\n`);
   for (const st of f.steps) out(`  ${st.keyword} ${st.text}\n`);
   const cmd = replayCommand(o, f);
-  const path = writeCounterexample({ violations: f.violations, steps: f.steps, replay: cmd }, formatReplay(f.replay).replace(/[:~]/g, '-'), o.out);
+  const testArgs = o.worldParameters?.cluster ? `--world-parameters '${JSON.stringify({ cluster: o.worldParameters.cluster })}'` : undefined;
+  const path = writeCounterexample({ violations: f.violations, steps: f.steps, replay: cmd, testArgs }, `${f.replay.seed}-${shortHash(formatReplay(f.replay))}`, o.out);
   out(`\nreplay:  ${cmd}\nfeature: ${relative(process.cwd(), path)}\n`);
 }
 
@@ -115,6 +135,7 @@ export function addFuzzCommand(program: Command): void {
     .option('--no-perturb', 'never perturb the event loop (watch delays, drops, controller restarts)')
     .option('--pdbs', 'give workloads PodDisruptionBudgets')
     .option('--out <dir>', 'where counterexample features are written', 'reports/counterexamples')
+    .option('--world-parameters <json>', 'cluster settings for every history, as kubecuke test takes them, e.g. \'{"cluster":{"scheduler":{...}}}\'', json)
     .action((o: FuzzFlags) => {
       const opts = fuzzOptions(o);
       const names = opts.invariants.map((i) => i.name);
@@ -133,7 +154,7 @@ export function addFuzzCommand(program: Command): void {
           process.exitCode = 1;
           return;
         }
-        report(o, f, out);
+        report(o, f, out, true);
         process.exitCode = 1;
         return;
       }
