@@ -1,0 +1,67 @@
+/**
+ * The arbitraries are valid by construction: every generated node table is
+ * accepted as the step reads it, every generated workload passes the API
+ * server's validation, and "that fits" deployments fit with a node lost.
+ * (The fuzzer tested with itself.)
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { R, createCluster, isStatusError, type KubeObject } from '../../src/engine/index.ts';
+import { nodeTable, nodesArb } from '../../src/fuzz/arbitraries/nodes.ts';
+import { nodesFromTable } from '../../src/harness/nodes.ts';
+import { workloadsArb } from '../../src/fuzz/arbitraries/workloads.ts';
+import { workloadKind } from '../../src/fuzz/workloads/registry.ts';
+import { fittingDeploymentArb, roomFor } from '../../src/fuzz/arbitraries/fitting.ts';
+import { clusterArb } from '../../src/fuzz/arbitraries/cluster.ts';
+
+const cluster = createCluster({ seed: 1, nodes: 1 });
+const admin = cluster.client();
+
+function refusal(obj: Record<string, unknown>): string | undefined {
+  const type = obj.kind === 'Deployment' ? R.deployments : R.podDisruptionBudgets;
+  try {
+    admin.create(type, { ...obj, metadata: { ...(obj.metadata as object), namespace: 'default' } } as KubeObject, { dryRun: true });
+    return undefined;
+  } catch (e) {
+    if (isStatusError(e)) return e.message;
+    throw e;
+  }
+}
+
+describe('arbitraries', () => {
+  it('make node tables the cluster step reads back as generated', () => {
+    fc.assert(
+      fc.property(nodesArb({ maxNodes: 8 }), (nodes) => {
+        const read = nodesFromTable(nodeTable(nodes));
+        expect(read.map((n) => n.name)).toEqual(nodes.map((n) => n.name));
+        expect(read.map((n) => n.taints ?? [])).toEqual(nodes.map((n) => n.taints));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('make workloads the API server accepts, within the pod budget', () => {
+    fc.assert(
+      fc.property(workloadsArb({ maxPods: 40, pdbs: true }), (specs) => {
+        expect(specs.reduce((n, s) => n + (s.replicas ?? 0), 0)).toBeLessThanOrEqual(40);
+        expect(new Set(specs.map((s) => s.name)).size).toBe(specs.length);
+        for (const s of specs) for (const obj of workloadKind(s).manifest(s)) expect(refusal(obj)).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('make deployments that fit with any one node gone', () => {
+    fc.assert(
+      fc.property(
+        clusterArb({ minNodes: 2, maxNodes: 6 }).chain((c) => fc.tuple(fc.constant(c.nodes), fittingDeploymentArb('web', c.nodes, 1, 20))),
+        ([nodes, d]) => {
+          expect(d.replicas).toBeGreaterThanOrEqual(1);
+          expect(d.replicas).toBeLessThanOrEqual(Math.max(1, roomFor(nodes, d.template)));
+          expect(refusal(workloadKind(d).manifest(d)[0])).toBeUndefined();
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
