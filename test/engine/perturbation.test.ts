@@ -45,14 +45,16 @@ describe('watch delivery', () => {
     expect(got.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED a', 'ADDED b']);
   });
 
-  it('can be coalesced to the latest event of each object', () => {
+  it('can be coalesced: intermediate modifications are skipped, creations and deletions never', () => {
     const { c, client, got } = watching(only('tester', { delayMs: 10, coalesce: true }));
     client.create(R.configMaps, configMap('a', '1'));
     client.update(R.configMaps, configMap('a', '2'));
     client.create(R.configMaps, configMap('b', '1'));
     client.update(R.configMaps, configMap('a', '3'));
+    client.update(R.configMaps, configMap('b', '2'));
+    client.delete(R.configMaps, 'default', 'b');
     c.advance(10);
-    expect(got.map((e) => `${e.type} ${e.object.metadata.name} ${(e.object as ConfigMapLike).data.v}`)).toEqual(['ADDED b 1', 'MODIFIED a 3']);
+    expect(got.map((e) => `${e.type} ${e.object.metadata.name} ${(e.object as ConfigMapLike).data.v}`)).toEqual(['ADDED a 1', 'ADDED b 1', 'MODIFIED a 3', 'MODIFIED b 2', 'DELETED b 2']);
   });
 
   it('can be dropped: the watch ends with 410 Gone for watchers that list again, and only for them', () => {

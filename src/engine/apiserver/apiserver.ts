@@ -370,7 +370,7 @@ export class ApiServer {
         onError(gone(`too old resource version: the watch of ${resource} was closed`));
         return;
       }
-      if (how?.coalesce) batch = latestPerObject(batch);
+      if (how?.coalesce) batch = withoutIntermediateStates(batch);
       for (const ev of batch) {
         if (stopped) return;
         handler(ev);
@@ -626,11 +626,21 @@ class WatchHub {
   }
 }
 
-/** The latest event of each object in a batch, in the order of those latest events. */
-function latestPerObject(batch: WatchEvent[]): WatchEvent[] {
-  const last = new Map<string, number>();
-  batch.forEach((ev, i) => last.set(`${ev.object.metadata.namespace ?? ''}/${ev.object.metadata.name}`, i));
-  return batch.filter((ev, i) => last.get(`${ev.object.metadata.namespace ?? ''}/${ev.object.metadata.name}`) === i);
+/**
+ * A batch without the modifications of an object that another modification
+ * of it follows: the watcher sees each object's latest state, and every
+ * creation and deletion, but not the states in between.
+ */
+function withoutIntermediateStates(batch: WatchEvent[]): WatchEvent[] {
+  const key = (ev: WatchEvent) => `${ev.object.metadata.namespace ?? ''}/${ev.object.metadata.name}`;
+  const next = new Map<string, WatchEvent['type']>();
+  const keep: boolean[] = [];
+  for (let i = batch.length - 1; i >= 0; i--) {
+    const k = key(batch[i]);
+    keep[i] = !(batch[i].type === 'MODIFIED' && next.get(k) === 'MODIFIED');
+    next.set(k, batch[i].type);
+  }
+  return batch.filter((_, i) => keep[i]);
 }
 
 /** The indexed equality requirement of a watch's field selector, if it has one. */

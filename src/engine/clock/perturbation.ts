@@ -35,7 +35,7 @@ export interface WatchBatch {
 export interface WatchDelivery {
   /** Deliver after this much simulated time; events arriving meanwhile join the batch, in order. */
   delayMs?: number;
-  /** Deliver only the latest event of each object in the batch. */
+  /** Drop the modifications of an object that a later modification of it in the batch supersedes. */
   coalesce?: boolean;
   /**
    * Drop the batch and end the watch with 410 Gone, so the watcher lists

@@ -18,7 +18,7 @@ export interface PerturbationSpec {
   delay: number;
   /** Longest delay, ms. */
   maxDelayMs: number;
-  /** Percent of batches reduced to the latest event per object. */
+  /** Percent of batches whose intermediate modifications of an object are skipped. */
   coalesce: number;
   /** Percent of batches dropped, ending the watch (the watcher lists again). */
   drop: number;
