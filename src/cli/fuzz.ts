@@ -3,7 +3,7 @@
  * with a progress line and a summary; a failure is shrunk, printed with its
  * replay token, and written as a feature file.
  *
- *   kubecuke fuzz [--invariant NAME...] [--runs N] [--seed S] [--max-nodes N] [--time-budget 60s]
+ *   kubecuke fuzz [--invariant NAME...] [--runs N] [--seed S] [--max-nodes N] [--time-budget 60s] [--workers N]
  *   kubecuke fuzz --replay <seed>:<path>
  */
 import { type Command, InvalidArgumentError } from 'commander';
@@ -16,6 +16,8 @@ import { type CampaignOptions, type Failure, type Progress, formatReplay, replay
 import { BadReplayToken, parseReplay } from '../fuzz/replay.ts';
 import { writeCounterexample } from '../fuzz/counterexample.ts';
 import type { FuzzOptions } from '../fuzz/runner.ts';
+import { runCampaignInWorkers } from '../fuzz/parallel.ts';
+import { availableParallelism } from 'node:os';
 
 function positive(value: string): number {
   const n = Number(value);
@@ -66,6 +68,7 @@ interface FuzzFlags {
   pdbs?: boolean;
   out: string;
   worldParameters?: { cluster?: Partial<ClusterOptions> };
+  workers: number;
 }
 
 function fuzzOptions(o: FuzzFlags): FuzzOptions {
@@ -135,8 +138,9 @@ export function addFuzzCommand(program: Command): void {
     .option('--no-perturb', 'never perturb the event loop (watch delays, drops, controller restarts)')
     .option('--pdbs', 'give workloads PodDisruptionBudgets')
     .option('--out <dir>', 'where counterexample features are written', 'reports/counterexamples')
+    .option('--workers <n>', 'threads to run histories on (the results are the same for any number)', positive, Math.min(4, availableParallelism()))
     .option('--world-parameters <json>', 'cluster settings for every history, as kubecuke test takes them, e.g. \'{"cluster":{"scheduler":{...}}}\'', json)
-    .action((o: FuzzFlags) => {
+    .action(async (o: FuzzFlags) => {
       const opts = fuzzOptions(o);
       const names = opts.invariants.map((i) => i.name);
       const out = (s: string) => process.stdout.write(s);
@@ -169,7 +173,7 @@ export function addFuzzCommand(program: Command): void {
         }
       };
       const campaign: CampaignOptions = { ...opts, runs: o.runs, seed: o.seed, timeBudgetMs: o.timeBudget, onProgress: progress };
-      const result = runCampaign(campaign);
+      const result = o.workers > 1 ? await runCampaignInWorkers(campaign, o.workers) : runCampaign(campaign);
       if (tty) process.stderr.write('\n');
       out(summary(result, names));
       if (result.stopped === 'time') out(`stopped after the time budget of ${humanDuration(o.timeBudget!)}\n`);

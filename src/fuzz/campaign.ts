@@ -62,18 +62,23 @@ export function chunkSeed(seed: number, i: number): number {
   return (x ^ (x >>> 12)) & 0x7fffffff;
 }
 
-class Tally {
+/** Counts what histories explored. */
+export class Tally {
   readonly progress: Progress = { histories: 0, steps: 0, changes: 0, distinctStates: 0, simulatedMs: 0, wallMs: 0 };
-  private readonly states = new Set<string>();
+  private readonly set = new Set<string>();
   constructor(private readonly started: number, private readonly now: () => number) {}
+  /** The distinct states seen, for merging tallies. */
+  states(): string[] {
+    return [...this.set];
+  }
   add(r: { steps: number; changes: number; simulatedMs: number; states: string[] }): void {
     const p = this.progress;
     p.histories++;
     p.steps += r.steps;
     p.changes += r.changes;
     p.simulatedMs += r.simulatedMs;
-    for (const s of r.states) this.states.add(s);
-    p.distinctStates = this.states.size;
+    for (const s of r.states) this.set.add(s);
+    p.distinctStates = this.set.size;
     p.wallMs = this.now() - this.started;
   }
 }
@@ -111,6 +116,17 @@ function failureOf(details: fc.RunDetails<[Scenario]>, seed: number, foundAfter:
   };
 }
 
+/**
+ * Runs chunk `index` of a campaign (its own seed, `numRuns` histories) into
+ * `tally`; returns its failure, shrunk, if one broke an invariant.
+ */
+export function runChunk(o: FuzzOptions, seed: number, index: number, numRuns: number, tally: Tally, onProgress?: (p: Progress) => void): Failure | undefined {
+  const s = chunkSeed(seed, index);
+  const before = tally.progress.histories;
+  const details = fc.check(property(o, tally, onProgress), { seed: s, numRuns });
+  return details.failed ? failureOf(details, s, before + (details.numRuns ?? 0)) : undefined;
+}
+
 export function runCampaign(o: CampaignOptions): CampaignResult {
   const now = o.now ?? (() => performance.now());
   const started = now();
@@ -120,15 +136,10 @@ export function runCampaign(o: CampaignOptions): CampaignResult {
   const seed = o.seed ?? 1;
   for (let i = 0, done = 0; done < runs; i++) {
     if (o.timeBudgetMs !== undefined && now() - started >= o.timeBudgetMs) return { ...tally.progress, wallMs: now() - started, stopped: 'time' };
-    const s = chunkSeed(seed, i);
     const n = Math.min(chunk, runs - done);
-    const before = tally.progress.histories;
-    const details = fc.check(property(o, tally, o.onProgress), { seed: s, numRuns: n });
+    const failure = runChunk(o, seed, i, n, tally, o.onProgress);
     done += n;
-    if (details.failed) {
-      const foundAfter = before + (details.numRuns ?? 0);
-      return { ...tally.progress, wallMs: now() - started, stopped: 'failure', failure: failureOf(details, s, foundAfter) };
-    }
+    if (failure) return { ...tally.progress, wallMs: now() - started, stopped: 'failure', failure };
   }
   return { ...tally.progress, wallMs: now() - started, stopped: 'runs' };
 }

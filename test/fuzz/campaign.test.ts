@@ -51,3 +51,13 @@ describe('campaigns', () => {
     expect(r.histories).toBeLessThan(5);
   });
 });
+
+describe('campaigns in worker threads', () => {
+  it('give the same result as in one thread', async () => {
+    const { runCampaignInWorkers } = await import('../../src/fuzz/parallel.ts');
+    const o = { invariants: resolveInvariants(['scheduling-safety', 'eventual-stability']), runs: 12, chunk: 4, seed: 9, maxNodes: 3 };
+    const { wallMs: _a, ...one } = runCampaign(o);
+    const { wallMs: _b, ...two } = await runCampaignInWorkers(o, 2);
+    expect(two).toEqual(one);
+  });
+});
