@@ -70,7 +70,7 @@ export function scenarioArb(o: FuzzOptions, replayPath?: string): fc.Arbitrary<S
   return fc.record({
     cluster: clusterArb(c),
     perturbation: o.perturb === false ? fc.constant(undefined) : maybePerturbationArb(),
-    commands: fc.commands(cmds, { maxCommands: o.maxCommands ?? 12, ...(replayPath ? { replayPath } : {}) }),
+    commands: fc.commands(cmds, { maxCommands: o.maxCommands ?? 12, size: 'max', ...(replayPath ? { replayPath } : {}) }),
     // One history in ten is run twice.
     twice: deterministic ? fc.nat({ max: 9 }).map((n) => n === 0) : fc.constant(false),
   });
