@@ -120,7 +120,7 @@ describe('watch-delivery and list-watch-rebuild', () => {
     expect(behind.map((v) => v.invariant)).toEqual(expect.arrayContaining(['watch-delivery', 'list-watch-rebuild']));
     expect(behind.find((v) => v.invariant === 'list-watch-rebuild')!.message).toMatch(/the rebuilt pods lack default\/p/);
     c.advance(1000);
-    expect(h.advance().map((v) => `[${v.invariant}] ${v.message}`).join('\n')).toMatch(/\[watch-delivery\] the watch of pods was sent MODIFIED \/registry\/pods\/default\/p at revision \d+ where ADDED/);
+    expect(h.advance().map((v) => `[${v.invariant}] ${v.message}`).join('\n')).toMatch(/\[watch-delivery\] the watch of pods was sent MODIFIED \/registry\/pods\/default\/p at revision \d+ where MODIFIED \/registry\/pods\/default\/p at revision \d+ was due/);
   });
 });
 
@@ -194,5 +194,29 @@ describe('preemption-safety', () => {
       'pod "default/preemptor" (priority 0) preempted pod "victim" of priority 0',
       'pod "default/preemptor" preempted 1 pods although node "node-1" could take it',
     ]);
+  });
+});
+
+describe('endpoints-ready', () => {
+  it('reports endpoints that are not the ready pods of a service', () => {
+    // Without the EndpointSlice controller the slice says what we write into it.
+    const c = createCluster({ seed: 1, nodes: 1, disabledControllers: ['endpointslice-controller'] });
+    const admin = c.client();
+    admin.create(R.deployments, deployment(1));
+    admin.create(R.services, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } } as KubeObject);
+    c.advance(30_000);
+    const ip = admin.list<Pod>(R.pods, { namespace: 'default' }).items[0].status!.podIP!;
+    const slice = (addresses: string[]) =>
+      ({
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: 'web-x', namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
+        addressType: 'IPv4',
+        endpoints: addresses.map((a) => ({ addresses: [a], conditions: { ready: true } })),
+      }) as KubeObject;
+    admin.create(R.endpointSlices, slice(['10.244.9.9']));
+    expect(inv('endpoints-ready').unsettled!(liveView(c))).toEqual([`service "default/web" has ready endpoints 10.244.9.9, its ready pods are ${ip} (missing ${ip}) (not ready or gone: 10.244.9.9)`]);
+    admin.update(R.endpointSlices, slice([ip]));
+    expect(inv('endpoints-ready').unsettled!(liveView(c))).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { eventualStability } from './eventual-stability.ts';
 import { rolloutBounds } from './rollout-bounds.ts';
 import { pdbRespected } from './pdb-respected.ts';
 import { noOrphans } from './no-orphans.ts';
+import { endpointsReady } from './endpoints-ready.ts';
 import { resourceVersions } from './resource-versions.ts';
 import { watchDelivery } from './watch-delivery.ts';
 import { listWatchRebuild } from './list-watch-rebuild.ts';
@@ -28,6 +29,7 @@ export const INVARIANTS: ReadonlyMap<string, Invariant> = new Map(
     rolloutBounds,
     pdbRespected,
     noOrphans,
+    endpointsReady,
     resourceVersions,
     watchDelivery,
     listWatchRebuild,
