@@ -146,19 +146,21 @@ function wrapObserving(cmds: Iterable<FuzzCommand>, observe: () => void): Iterab
 
 /** The steps of `h`, run again on a fresh world, must give the same trace. */
 function sameTraceTwice(h: FuzzHistory, o: FuzzOptions): void {
-  const again = replaySteps(h.steps, o);
+  const differ = (message: string) => new HistoryFailure([{ invariant: 'determinism', message }], [...h.steps]);
+  let again: FuzzHistory;
+  try {
+    again = replaySteps(h.steps, o);
+  } catch (e) {
+    const why = e instanceof HistoryFailure ? e.violations.map((v) => v.message).join('; ') : (e as Error).message;
+    throw differ(`the same steps failed the second time: ${why}`);
+  }
   try {
     const a = h.world.cluster.trace.lines();
     const b = again.world.cluster.trace.lines();
     const n = Math.min(a.length, b.length);
     let i = 0;
     while (i < n && a[i] === b[i]) i++;
-    if (i < n || a.length !== b.length) {
-      throw new HistoryFailure(
-        [{ invariant: 'determinism', message: `the same steps gave another trace: line ${i + 1} was "${a[i] ?? '(end)'}", then "${b[i] ?? '(end)'}"` }],
-        [...h.steps],
-      );
-    }
+    if (i < n || a.length !== b.length) throw differ(`the same steps gave another trace: line ${i + 1} was "${a[i] ?? '(end)'}", then "${b[i] ?? '(end)'}"`);
   } finally {
     again.dispose();
   }
