@@ -23,4 +23,13 @@ export { podMatchesNodeSelectorAndAffinity } from './scheduler/plugins/node-affi
 export { fitErrorMessage, type SchedulingDecision } from './scheduler/scheduler.ts';
 export type { SchedulerConfiguration, SchedulerProfile } from './scheduler/profile.ts';
 export { DEFAULT_CONTROLLER_CONFIG, type ControllerConfig } from './controllers/manager.ts';
-export { applyPatch } from './api/patch.ts';
+export {
+  applyPatch,
+  createThreeWayMergePatch,
+  createTwoWayMergePatch,
+  createMergePatch,
+  jsonEqual,
+  getLastApplied,
+  withLastApplied,
+  LAST_APPLIED_ANNOTATION,
+} from './api/patch.ts';
