@@ -41,7 +41,7 @@ describe('one seed, one history', () => {
     const a = traces(1);
     const b = traces(1);
     const c = traces(2);
-    expect([...a.keys()]).toEqual(['node-failure-27.trace', 'node-failure-41.trace', 'node-failure-50.trace', 'node-failure-68.trace']);
+    expect([...a.keys()]).toEqual(['node-failure-27.trace', 'node-failure-41.trace', 'node-failure-50.trace', 'node-failure-67.trace']);
     for (const [file, text] of a) {
       expect(text.split('\n').length).toBeGreaterThan(100);
       expect(b.get(file)).toBe(text);
