@@ -28,6 +28,7 @@ import { DEFAULT_MAX_PODS, type NodeConfig } from './kubelet/node-status.ts';
 import { R } from './api/kinds.ts';
 import type { KubeObject, Taint } from './api/types.ts';
 import { Trace } from './trace.ts';
+import { Loads } from './loads.ts';
 
 export interface NodeOptions {
   /** Default `node-<n>`. */
@@ -72,6 +73,8 @@ export interface Cluster {
   client(identity?: Identity): Client;
   /** Images no registry has (`Given the image "nginx:9.9" does not exist`). */
   readonly missingImages: Set<string>;
+  /** Standing resource usage set by scenarios; kubelets and metrics read it. */
+  readonly loads: Loads;
   nodeNames(): string[];
   addNode(node: NodeOptions): string;
   /** The node's kubelet stops: no heartbeats, no pod updates. */
@@ -112,6 +115,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   const store = new Store();
   const trace = new Trace();
   const missingImages = new Set<string>();
+  const loads = new Loads();
   const events = new EventSequence();
 
   const apiserver = new ApiServer(
@@ -240,6 +244,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     scheduler,
     store,
     missingImages,
+    loads,
     client: (identity = USER) => apiserver.client(identity, { fieldValidation: 'Strict' }),
     nodeNames: () => [...kubelets.keys()],
     addNode,
