@@ -44,13 +44,19 @@ const DEFAULT_RESOURCES: ResourceSpec[] = [
   { name: 'memory', weight: 1 },
 ];
 
-/** The reason a node cannot hold the pod's requests, in upstream words. */
+/** Resources fitsRequest checks first, in this order; others (extended, hugepages) follow by name. */
+const FIRST_CHECKED = ['cpu', 'memory', 'ephemeral-storage'];
+
+/** The reason a node cannot hold the pod's requests, in upstream words and order (fitsRequest). */
 export function insufficient(pi: PodInfo, node: NodeInfo, ignored: ReadonlySet<string> = new Set()): { reasons: string[]; unresolvable: boolean } {
   const reasons: string[] = [];
   let unresolvable = false;
   const allowedPods = node.allocatable.get('pods') ?? 0;
   if (node.pods.size + 1 > allowedPods) reasons.push('Too many pods');
-  for (const [r, want] of pi.requests) {
+  const names = [...pi.requests.keys()].filter((r) => r !== 'pods');
+  const ordered = [...FIRST_CHECKED.filter((r) => names.includes(r)), ...names.filter((r) => !FIRST_CHECKED.includes(r)).sort()];
+  for (const r of ordered) {
+    const want = pi.requests.get(r)!;
     if (want <= 0 || ignored.has(r)) continue;
     const alloc = node.allocatable.get(r) ?? 0;
     const used = node.requested.get(r) ?? 0;
