@@ -87,7 +87,8 @@ function brokenLinear(shape: Array<{ utilization: number; score: number }>): (u:
         if (i === 0) return pts[0].y;
         const a = pts[i - 1];
         const b = pts[i];
-        return Math.trunc(a.y + ((b.y - a.y) * (u - a.x)) / (b.x - a.x));
+        // Go's integer division: the slope term truncates toward zero before it is added.
+        return a.y + Math.trunc(((b.y - a.y) * (u - a.x)) / (b.x - a.x));
       }
     }
     return pts[pts.length - 1].y;
@@ -128,12 +129,17 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlug
         const req = requestedWithPod(node, pi, r.name);
         let s: number;
         if (strategy === 'MostAllocated') s = mostRequested(req, alloc);
-        else if (ratio) s = ratio(Math.trunc(Math.min(req, alloc) * 100 / alloc));
-        else s = leastRequested(req, alloc);
+        else if (ratio) {
+          s = ratio(req > alloc ? 100 : Math.trunc((req * 100) / alloc));
+          // RequestedToCapacityRatio averages only the resources that scored above 0.
+          if (s <= 0) continue;
+        } else s = leastRequested(req, alloc);
         total += s * r.weight;
         weights += r.weight;
       }
-      return weights === 0 ? 0 : Math.trunc(total / weights);
+      if (weights === 0) return 0;
+      // RequestedToCapacityRatio rounds the mean (math.Round: half away from zero); the others divide as integers.
+      return ratio ? Math.round(total / weights) : Math.trunc(total / weights);
     },
     events: () => ['NodeAdd', 'NodeUpdateAllocatable', 'AssignedPodDelete', 'UnscheduledPodUpdate'],
   };
