@@ -19,7 +19,8 @@ export function nodeResourcesBalancedAllocation(args: { resources?: ResourceSpec
     name: NODE_RESOURCES_BALANCED_ALLOCATION,
     preScore(state, pod) {
       const pi = newPodInfo(pod);
-      if (![...pi.requests.values()].some((v) => v > 0)) return SKIP;
+      // isBestEffortPod: nothing requested of the resources this plugin scores.
+      if (!resources.some((r) => (pi.requests.get(r.name) ?? 0) > 0)) return SKIP;
       state.write(key, pi);
       return SUCCESS;
     },
