@@ -97,6 +97,14 @@ export function newPodInfo(pod: Stored<Pod>): PodInfo {
 }
 
 /**
+ * calculateResourceAllocatableRequest's bypass: a scalar resource (extended,
+ * hugepages, ...) the pod does not request is left out of the score.
+ */
+export function scoresResource(pi: PodInfo, resource: string): boolean {
+  return resource === 'cpu' || resource === 'memory' || resource === 'ephemeral-storage' || (pi.requests.get(resource) ?? 0) > 0;
+}
+
+/**
  * A node and what is on it, as the scheduler's cache sees it (assumed pods
  * included). Plugins must not change it.
  */

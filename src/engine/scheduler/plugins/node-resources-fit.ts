@@ -16,6 +16,7 @@ import {
   SUCCESS,
   StateKey,
   newPodInfo,
+  scoresResource,
   status,
 } from '../framework.ts';
 
@@ -125,7 +126,7 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlug
       let weights = 0;
       for (const r of resources) {
         const alloc = node.allocatable.get(r.name) ?? 0;
-        if (alloc === 0) continue;
+        if (alloc === 0 || !scoresResource(pi, r.name)) continue;
         const req = requestedWithPod(node, pi, r.name);
         let s: number;
         if (strategy === 'MostAllocated') s = mostRequested(req, alloc);
