@@ -24,13 +24,6 @@ export { podMatchesNodeSelectorAndAffinity } from './scheduler/plugins/node-affi
 export { fitErrorMessage, type SchedulingDecision } from './scheduler/scheduler.ts';
 export type { SchedulerConfiguration, SchedulerProfile } from './scheduler/profile.ts';
 export { DEFAULT_CONTROLLER_CONFIG, type ControllerConfig } from './controllers/manager.ts';
-export {
-  applyPatch,
-  createThreeWayMergePatch,
-  createTwoWayMergePatch,
-  createMergePatch,
-  jsonEqual,
-  getLastApplied,
-  withLastApplied,
-  LAST_APPLIED_ANNOTATION,
-} from './api/patch.ts';
+export { applyPatch, createMergePatch, jsonEqual } from './api/patch.ts';
+export { createThreeWayMergePatch, createTwoWayMergePatch, createThreeWayJsonMergePatch } from './api/patch-diff.ts';
+export { getLastApplied, withLastApplied, goJson, LAST_APPLIED_ANNOTATION } from './api/last-applied.ts';
