@@ -41,9 +41,9 @@ export function testCluster(options: ClusterOptions = {}): TestCluster {
       cluster.settle();
       return created;
     },
-    get(type, name, namespace = type.namespaced ? 'default' : undefined) {
+    get<T extends KubeObject>(type: ResourceType, name: string, namespace = type.namespaced ? 'default' : undefined) {
       try {
-        return client.get(type, namespace, name);
+        return client.get<T>(type, namespace, name);
       } catch (e) {
         if (isStatusError(e, 'NotFound')) return undefined;
         throw e;
