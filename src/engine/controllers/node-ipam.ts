@@ -24,6 +24,8 @@ export function nodeIpamController(options: NodeIpamOptions = {}): Controller {
   };
   return {
     name: 'node-ipam-controller',
+    // The range allocator records its events as "cidrAllocator".
+    eventSource: 'cidrAllocator',
     setup(ctx) {
       nodes = ctx.informers.informer<Node>(R.nodes);
       nodes.on({
