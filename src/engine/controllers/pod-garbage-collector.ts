@@ -28,15 +28,18 @@ export function podGarbageCollector(): Controller {
   /** Missing node name -> when it was first found missing. */
   const quarantine = new Map<string, number>();
 
+  /** markFailedAndDeletePod(WithCondition): a pod not yet finished is marked Failed first, then deleted with grace 0. */
   const forceDelete = (pod: Stored<Pod>, condition?: { reason: string; message: string }) => {
     try {
-      if (condition && !isPodTerminal(pod)) {
+      if (!isPodTerminal(pod)) {
         const next = clone(pod);
         next.status = { ...(next.status ?? {}), phase: 'Failed' };
-        next.status.conditions = [
-          ...(next.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'),
-          { type: 'DisruptionTarget', status: 'True', lastTransitionTime: ctx.clock.iso(), ...condition },
-        ];
+        if (condition) {
+          next.status.conditions = [
+            ...(next.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'),
+            { type: 'DisruptionTarget', status: 'True', lastTransitionTime: ctx.clock.iso(), ...condition },
+          ];
+        }
         ctx.client.updateStatus(R.pods, next);
       }
       ctx.client.delete(R.pods, pod.metadata.namespace, pod.metadata.name, { gracePeriodSeconds: 0 });
