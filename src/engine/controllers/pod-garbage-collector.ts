@@ -54,10 +54,18 @@ export function podGarbageCollector(): Controller {
     // gcTerminated
     const threshold = ctx.config.terminatedPodGCThreshold;
     if (threshold > 0) {
-      const terminated = all.filter((p) => isPodTerminal(p) && !p.metadata.deletionTimestamp);
+      // isPodTerminated: any phase but Pending, Running and Unknown.
+      const terminated = all.filter((p) => !['Pending', 'Running', 'Unknown'].includes(p.status?.phase ?? ''));
       const excess = terminated.length - threshold;
       if (excess > 0) {
-        terminated.sort((a, b) => (a.metadata.creationTimestamp < b.metadata.creationTimestamp ? -1 : a.metadata.creationTimestamp > b.metadata.creationTimestamp ? 1 : 0));
+        // byEvictionAndCreationTimestamp: evicted pods first, then the oldest, names breaking ties.
+        const evicted = (p: Pod) => (p.status?.phase === 'Failed' && p.status?.reason === 'Evicted' ? 0 : 1);
+        terminated.sort(
+          (a, b) =>
+            evicted(a) - evicted(b) ||
+            (a.metadata.creationTimestamp < b.metadata.creationTimestamp ? -1 : a.metadata.creationTimestamp > b.metadata.creationTimestamp ? 1 : 0) ||
+            (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0),
+        );
         for (const p of terminated.slice(0, excess)) forceDelete(p);
       }
     }
