@@ -74,7 +74,8 @@ export function podGarbageCollector(): Controller {
       if (!p.metadata.deletionTimestamp || !p.spec.nodeName) continue;
       const node = nodes.get(undefined, p.spec.nodeName);
       if (!node) continue;
-      const outOfService = (node.spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/out-of-service' && t.effect === 'NoExecute');
+      // TaintKeyExists: the key alone counts, whatever the effect.
+      const outOfService = (node.spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/out-of-service');
       const ready = getCondition(node.status?.conditions, 'Ready')?.status === 'True';
       if (outOfService && !ready) forceDelete(p, { reason: 'DeletionByPodGC', message: 'PodGC: node is out-of-service' });
     }
