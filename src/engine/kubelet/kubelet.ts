@@ -276,16 +276,17 @@ export class Kubelet {
       for (const p of active) used += podRequests(p).get(r) ?? 0;
       const capacity = resourceAmount(r, alloc[r]);
       if (used + amount > capacity) {
-        return { reason: `Out${r}`, message: `Pod was rejected: Node didn't have enough resource: ${r}, requested: ${amount}, used: ${used}, capacity: ${capacity}` };
+        return { reason: `OutOf${r}`, message: `Node didn't have enough resource: ${r}, requested: ${amount}, used: ${used}, capacity: ${capacity}` };
       }
     }
     return undefined;
   }
 
+  /** rejectPod: the event carries the admission message, the pod status says it was rejected. */
   private reject(pod: Stored<Pod>, reason: string, message: string): void {
     this.o.recorder.event(pod, 'Warning', reason, message);
     try {
-      this.o.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name, { status: { phase: 'Failed', reason, message } }, 'merge', { subresource: 'status' });
+      this.o.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name, { status: { phase: 'Failed', reason, message: `Pod was rejected: ${message}` } }, 'merge', { subresource: 'status' });
     } catch (e) {
       if (!isStatusError(e, 'NotFound')) throw e;
     }
