@@ -261,6 +261,8 @@ export class PodWorker {
         r.state = 'waiting';
         r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image ${JSON.stringify(image)}` };
         this.env.recorder.event(pod, 'Normal', 'BackOff', `Back-off pulling image ${JSON.stringify(image)}`, containerPath(r));
+        // startContainer reports the puller's error as a Failed event too.
+        this.env.recorder.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', containerPath(r));
         this.requestSync(pb.lastUpdate + pb.ms - now);
         return;
       }
