@@ -1,11 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { R } from '../../../src/engine/api/kinds.ts';
-import type { KubeObject, Pod } from '../../../src/engine/api/types.ts';
+import type { KubeObject, Pod, Stored, Taint } from '../../../src/engine/api/types.ts';
 import { createCluster } from '../../../src/engine/cluster.ts';
 import { fitErrorMessage } from '../../../src/engine/scheduler/scheduler.ts';
 import { buildProfile, DEFAULT_PLUGINS, ProfileError } from '../../../src/engine/scheduler/profile.ts';
 import { REGISTRY } from '../../../src/engine/scheduler/plugins/registry.ts';
-import { status, type Handle, type Status } from '../../../src/engine/scheduler/framework.ts';
+import { CycleState, status, type Handle, type Status } from '../../../src/engine/scheduler/framework.ts';
+import { defaultBinder } from '../../../src/engine/scheduler/plugins/default-binder.ts';
 import { condition, podManifest, testCluster, SECOND } from '../controllers/cluster-helpers.ts';
 
 const st = (code: Status['code'], ...reasons: string[]) => status(code, ...reasons);
@@ -104,7 +105,7 @@ describe('scheduler profiles', () => {
 });
 
 describe('scheduling in a cluster', () => {
-  const gpuTaint = [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }];
+  const gpuTaint: Taint[] = [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }];
 
   it('reports a pod that fits nowhere with FailedScheduling and PodScheduled=False, and schedules it when a fitting node joins', () => {
     const tc = testCluster({ nodes: [{ cpu: '2' }, { taints: gpuTaint }, { taints: gpuTaint }] });
@@ -239,5 +240,21 @@ describe('scheduling in a cluster', () => {
     });
     tc.create(R.pods, podManifest('p'));
     expect(tc.pod('p')!.spec.nodeName).toBe('node-1');
+  });
+});
+
+describe('DefaultBinder', () => {
+  it('binds through the handle and turns a refusal into an Error status', () => {
+    const calls: string[] = [];
+    const ok = defaultBinder({ bind: (p, n) => calls.push(`${p.metadata.name}->${n}`) } as Handle);
+    const p = { metadata: { name: 'p', namespace: 'default', uid: 'u' }, spec: { containers: [] } } as unknown as Stored<Pod>;
+    expect(ok.bind(new CycleState(), p, 'node-1')).toMatchObject({ code: 'Success' });
+    expect(calls).toEqual(['p->node-1']);
+    const refused = defaultBinder({
+      bind: () => {
+        throw new Error('pods "p" is already assigned to node "node-2"');
+      },
+    } as unknown as Handle);
+    expect(refused.bind(new CycleState(), p, 'node-1')).toEqual({ code: 'Error', reasons: ['pods "p" is already assigned to node "node-2"'] });
   });
 });
