@@ -21,6 +21,10 @@ import { garbageCollector } from './controllers/garbage-collector.ts';
 import { serviceAccountController } from './controllers/serviceaccount.ts';
 import { rootCACertPublisher } from './controllers/root-ca-cert-publisher.ts';
 import { nodeIpamController } from './controllers/node-ipam.ts';
+import { endpointSliceController } from './controllers/endpointslice.ts';
+import { endpointsController } from './controllers/endpoints.ts';
+import { ServiceAllocation } from './apiserver/registry/service-allocation.ts';
+import { bootstrapServices } from './apiserver/registry/bootstrap-services.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import type { SchedulerConfiguration } from './scheduler/profile.ts';
 import { Kubelet } from './kubelet/kubelet.ts';
@@ -113,6 +117,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   const trace = new Trace();
   const missingImages = new Set<string>();
   const events = new EventSequence();
+  const serviceAllocation = new ServiceAllocation({ random });
 
   const apiserver = new ApiServer(
     store,
@@ -125,6 +130,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     {
       admission: defaultAdmissionChain(options.admission),
       audit: (e: AuditEntry) => trace.record({ kind: 'request', ...e }),
+      serviceAllocation,
     },
   );
   clock.setLivelockDiagnostic((at) => {
@@ -155,6 +161,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     } as KubeObject);
   }
 
+  bootstrapServices(bootstrap, (n) => serviceAllocation.indexedIP(n));
+
   const disabled = new Set(options.disabledControllers ?? []);
   const controllers: Controller[] = [
     serviceAccountController(),
@@ -166,6 +174,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     deploymentController(),
     podGarbageCollector(),
     garbageCollector(),
+    endpointSliceController(),
+    endpointsController(),
   ].filter((c) => !disabled.has(c.name));
   const manager = new ControllerManager(
     {
