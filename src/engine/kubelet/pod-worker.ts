@@ -348,12 +348,10 @@ export class PodWorker {
       };
       r.timers.push(this.env.clock.schedule(0, this.label(r, kind), run));
     };
-    if (!r.spec.readinessProbe) {
-      // Without a readiness probe a container is ready once started (and once the behaviour says so).
-      const after = r.behaviour?.readyAfterMs ?? 0;
-      if (after > 0) r.timers.push(this.env.clock.schedule(after, this.label(r, 'ready'), () => this.setReady(r, true)));
-      else if (r.started) r.ready = true;
-    }
+    // Without a readiness probe the kubelet counts a container ready once it has started (and passed
+    // its startup probe): it cannot know when the process listens (readyAfterMs), and that is the
+    // reason readiness probes exist.
+    if (!r.spec.readinessProbe && r.started) r.ready = true;
     tick('startup');
     tick('readiness');
     tick('liveness');
@@ -373,7 +371,7 @@ export class PodWorker {
       if (ok) {
         r.probes.startupOk = true;
         r.started = true;
-        if (!r.spec.readinessProbe && (r.behaviour?.readyAfterMs ?? 0) <= elapsed) r.ready = true;
+        if (!r.spec.readinessProbe) r.ready = true;
         this.flush();
       } else if (++r.probes.startupFail >= failure) {
         this.killForProbe(r, 'startup');
