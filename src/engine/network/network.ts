@@ -207,7 +207,11 @@ export class Network {
       if (external && !look.rule.externalLocal) src = { ip: this.nodeIP(this.nodes.get(undefined, entry!)) ?? src.ip };
     } else {
       const svc = this.services.list().find((s) => s.spec?.clusterIP === ip);
-      if (svc) return this.fail(res, 'timeout', `connection to ${ip}:${t.port} timed out: service ${svc.metadata.namespace}/${svc.metadata.name} has no port ${t.port}`);
+      if (svc) {
+        const has = ((svc.spec?.ports as Rec[] | undefined) ?? []).some((p) => p.port === t.port && (p.protocol ?? 'TCP') === 'TCP');
+        const why = has ? `kube-proxy on ${entry} has not synced service ${svc.metadata.namespace}/${svc.metadata.name} yet` : `service ${svc.metadata.namespace}/${svc.metadata.name} has no port ${t.port}`;
+        return this.fail(res, 'timeout', `connection to ${ip}:${t.port} timed out: ${why}`);
+      }
     }
     this.deliver(src, dst, res);
   }
