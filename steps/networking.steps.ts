@@ -84,3 +84,6 @@ defineCheck('pod {string} can reach pod {string} on port {int}', 3, (w, a: strin
 defineCheck('pod {string} cannot reach pod {string} on port {int}', 3, (w, a: string, b: string, port: number) => podReachesPod(w.cluster, w.ref(a), w.ref(b), port, false));
 defineCheck('the ingress {string} routes {string} to service {string}', 3, (w, ing: string, hostPath: string, svc: string) => ingressRoutes(w.ref(ing), hostPath, svc));
 defineCheck('the service {string} has the external IP assigned', 1, (w, name: string) => externalIPAssigned(w.ref(name)));
+defineCheck('a request from outside the cluster to {string} fails with {string}', 2, (w, target: string, text: string) =>
+  requestFails(w.cluster, { outside: true }, 'outside the cluster', target, text),
+);
