@@ -29,7 +29,7 @@ describe('service allocators', () => {
 
   it('allocates cluster IPs in 10.96.0.0/12 and refuses taken or foreign ones with upstream messages', () => {
     const s = new ServiceAllocation({ random: new Random(1) });
-    const svc = (spec: Record<string, unknown>) => ({ metadata: { name: 'x' }, spec: { type: 'ClusterIP', selector: { a: 'b' }, ...spec } });
+    const svc = (spec: Record<string, unknown>): { metadata: object; spec: Record<string, unknown> } => ({ metadata: { name: 'x' }, spec: { type: 'ClusterIP', selector: { a: 'b' }, ...spec } });
     const a = svc({});
     s.allocateCreate(a, 'x').commit();
     expect(a.spec.clusterIP).toMatch(/^10\.(9[6-9]|10\d|11[01])\./);
@@ -104,7 +104,7 @@ describe('EndpointSlice maintenance', () => {
 
 const data: DnsData = {
   services: (ns, name) =>
-    ({
+    (<Record<string, import("../../src/engine/network/dns.ts").DnsService>>{
       'default/web': { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { clusterIP: '10.96.5.5', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } },
       'default/db': { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { clusterIP: 'None', ports: [{ name: 'pg', port: 5432, protocol: 'TCP' }] } },
       'default/ext': { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext' }, spec: { type: 'ExternalName', externalName: 'web.default.svc.cluster.local' } },
