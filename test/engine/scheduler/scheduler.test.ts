@@ -246,7 +246,7 @@ describe('scheduling in a cluster', () => {
 describe('DefaultBinder', () => {
   it('binds through the handle and turns a refusal into an Error status', () => {
     const calls: string[] = [];
-    const ok = defaultBinder({ bind: (p, n) => calls.push(`${p.metadata.name}->${n}`) } as Handle);
+    const ok = defaultBinder({ bind: (p: Stored<Pod>, n: string) => void calls.push(`${p.metadata.name}->${n}`) } as unknown as Handle);
     const p = { metadata: { name: 'p', namespace: 'default', uid: 'u' }, spec: { containers: [] } } as unknown as Stored<Pod>;
     expect(ok.bind(new CycleState(), p, 'node-1')).toMatchObject({ code: 'Success' });
     expect(calls).toEqual(['p->node-1']);
