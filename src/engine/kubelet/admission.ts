@@ -33,7 +33,7 @@ export function admitPod(pod: Pod, node: Pick<Node, 'status'> | undefined, activ
     for (const p of active) used += podRequests(p).get(r) ?? 0;
     const capacity = resourceAmount(r, alloc[r]);
     if (used + amount > capacity) {
-      return { reason: `Out${r}`, message: `Pod was rejected: Node didn't have enough resource: ${r}, requested: ${amount}, used: ${used}, capacity: ${capacity}` };
+      return { reason: `OutOf${r}`, message: `Node didn't have enough resource: ${r}, requested: ${amount}, used: ${used}, capacity: ${capacity}` };
     }
   }
   return undefined;

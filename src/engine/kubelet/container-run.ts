@@ -53,6 +53,8 @@ export interface Run {
   staleFinish?: number | null;
   /** An image pull for this container is under way. */
   pulling: boolean;
+  /** When the current process got SIGTERM: it stops accepting connections then. */
+  sigtermAt?: number;
 }
 
 export function newRun(spec: Container, init: boolean, sidecar: boolean): Run {

@@ -14,6 +14,9 @@ import type { PodWorker } from './pod-worker.ts';
 
 type Outcome = 'started' | 'waiting' | 'blocked';
 
+/** genericPlegRelistPeriod: how soon the kubelet notices a change in its containers. */
+const PLEG_RELIST_MS = 1_000;
+
 function event(w: PodWorker, r: Run, type: 'Normal' | 'Warning', reason: string, message: string): void {
   w.env.recorder.event(w.pod, type, reason, message, containerPath(r));
 }
@@ -32,7 +35,8 @@ function afterPull(w: PodWorker, r: Run, o: PullOutcome): Outcome {
   event(w, r, 'Warning', 'Failed', 'Error: ErrImagePull');
   waitWith(r, 'ErrImagePull', o.message || `Failed to pull image ${JSON.stringify(image)}`);
   w.flush();
-  w.requeueAfterError();
+  // The next sync (the PLEG's relist, 1 s) finds the pull in back-off.
+  w.requestSync(PLEG_RELIST_MS);
   return 'waiting';
 }
 
@@ -54,7 +58,9 @@ export function startContainer(w: PodWorker, r: Run): Outcome {
       event(w, r, 'Warning', 'Failed', `Error: ${res.reason}`);
       waitWith(r, res.reason, res.message);
       w.flush();
-      w.requeueAfterError();
+      // A pull in back-off is tried again when the back-off ends; other errors on the pod worker's retry.
+      if (res.reason === 'ImagePullBackOff') w.requestSync(Math.max(0, (w.env.images.backoffEnds(w.uid, image) ?? 0) - w.env.clock.now()));
+      else w.requeueAfterError();
       return 'waiting';
     case 'pulled':
       event(w, r, 'Normal', 'Pulling', `Pulling image ${JSON.stringify(image)}`);
@@ -102,6 +108,7 @@ function createAndStart(w: PodWorker, r: Run): Outcome {
   event(w, r, 'Normal', 'Created', `Created container: ${r.spec.name}`);
   r.behaviour = b;
   r.terminated = undefined;
+  r.sigtermAt = undefined;
   r.startedAt = now;
   if (b.startError) {
     event(w, r, 'Warning', 'Failed', `Error: ${b.startError}`);
@@ -117,8 +124,6 @@ function createAndStart(w: PodWorker, r: Run): Outcome {
   if (b.exitAfterMs !== undefined) {
     r.timers.push(env.clock.schedule(b.exitAfterMs, w.label('exit', r), () => w.exited(r, b.exitCode, b.exitCode === 0 ? 'Completed' : 'Error')));
   }
-  // Without a readiness probe, kubecuke.io/ready-after still delays readiness.
-  if (!r.spec.readinessProbe && b.readyAfterMs > 0) r.timers.push(env.clock.schedule(b.readyAfterMs, w.label('ready', r), () => w.flush()));
   checkMemory(w, r);
   w.flush();
   return 'started';

@@ -62,6 +62,7 @@ function sigterm(w: PodWorker, r: Run, graceSeconds: number): void {
   const now = env.clock.now();
   const elapsed = now - (r.startedAt ?? now);
   const graceMs = Math.max(graceSeconds, MINIMUM_GRACE_PERIOD_SECONDS) * 1000;
+  r.sigtermAt = now;
   const out = sigtermOutcome(r.behaviour!, elapsed);
   if (out.exitAtMs !== undefined && out.exitAtMs - elapsed <= graceMs) {
     const code = out.exitCode ?? 143;

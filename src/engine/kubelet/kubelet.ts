@@ -31,7 +31,7 @@ import { Informer } from '../client/informer.ts';
 import type { EventRecorder } from '../client/events.ts';
 import { type NodeConfig, kubeletConditions, newNode, pressureEvent } from './node-status.ts';
 import { HostLocalIPAM } from './host-local-ipam.ts';
-import { type ContainerUsage, type FaultScope, PodWorker } from './pod-worker.ts';
+import { type ConnectOutcome, type ContainerUsage, type FaultScope, PodWorker } from './pod-worker.ts';
 import { ImageManager } from './image-manager.ts';
 import { EvictionManager, type RankedPod } from './eviction-manager.ts';
 import { admitPod } from './admission.ts';
@@ -201,6 +201,14 @@ export class Kubelet {
   /** Makes a probe of a pod's containers fail (scope) or pass again (undefined); the containers affected, or undefined without the pod. */
   setProbeFault(namespace: string, pod: string, container: string | undefined, kind: ProbeKind, scope: FaultScope | undefined): string[] | undefined {
     return this.worker(namespace, pod)?.setProbeFault(container, kind, scope);
+  }
+
+  /** A new connection to a port of a pod of this node (the network model's data plane). */
+  connect(podUid: string, port: number, protocol = 'TCP'): ConnectOutcome {
+    if (!this.alive) return { ok: false, kind: 'timeout', why: `node ${this.nodeName} is down` };
+    const w = this.workers.get(podUid);
+    if (!w) return { ok: false, kind: 'unreachable', why: `no pod with that address runs on node ${this.nodeName}` };
+    return w.connect(port, protocol);
   }
 
   /** Log lines of a container of a pod on this node (kubectl logs). */
@@ -429,11 +437,12 @@ export class Kubelet {
     w.terminate({ graceSeconds: 1, delete: false, status: { reason: 'Evicted', message, condition: stamped } });
   }
 
+  /** rejectPod: the event carries the admission message, the pod status says it was rejected. */
   private reject(pod: Stored<Pod>, reason: string, message: string): void {
     this.recorder.event(pod, 'Warning', reason, message);
     if (!this.network) return;
     try {
-      this.o.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name, { status: { phase: 'Failed', reason, message } }, 'merge', { subresource: 'status' });
+      this.o.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name, { status: { phase: 'Failed', reason, message: `Pod was rejected: ${message}` } }, 'merge', { subresource: 'status' });
     } catch (e) {
       if (!isStatusError(e, 'NotFound')) throw e;
     }

@@ -26,6 +26,12 @@ import { getPhase, podConditions } from './pod-status.ts';
 import { PROBE_LABEL, type ProbeHost, type ProbeKind, type ProbeResult, ProbeWorker, probeOf } from './prober.ts';
 import { probeOutcome } from './probe-outcome.ts';
 import { parseImageRef } from './behaviour/images.ts';
+import { listenPorts } from './behaviour/ports.ts';
+import { formatDuration } from '../api/duration.ts';
+export { BACKOFF_INITIAL_MS, BACKOFF_MAX_MS } from './backoff.ts';
+
+/** What a new TCP connection to a port of the pod finds. */
+export type ConnectOutcome = { ok: true; container: string } | { ok: false; kind: 'refused' | 'timeout' | 'unreachable'; why: string };
 import { startContainer } from './container-start.ts';
 import { type StopPlan, killContainer, terminationGrace } from './container-stop.ts';
 
@@ -156,7 +162,7 @@ export class PodWorker {
   /** The pod is gone from the API server. */
   gone(): void {
     this.stop();
-    this.env.releaseIP(this.podIP);
+    this.releaseIP();
     this.env.onDone(this.uid);
   }
 
@@ -259,7 +265,8 @@ export class PodWorker {
       this.requestSync(this.mountRetryMs);
       return false;
     }
-    const ip = this.podIP ?? this.env.allocateIP();
+    // A hostNetwork pod shares the node's network namespace and address.
+    const ip = this.podIP ?? (this.pod.spec.hostNetwork ? this.env.hostIP : this.env.allocateIP());
     if (!ip) {
       this.requeueAfterError();
       return false;
@@ -398,7 +405,9 @@ export class PodWorker {
       r.ready = readiness.result(r.containerID) === 'success';
       if (!r.ready) readiness.trigger();
     } else {
-      r.ready = (this.env.clock.now() - (r.startedAt ?? 0)) >= (r.behaviour?.readyAfterMs ?? 0);
+      // Without a readiness probe the kubelet counts a container ready once it has started: it
+      // cannot know when the process listens (readyAfterMs), which is what readiness probes are for.
+      r.ready = true;
     }
   }
 
@@ -469,7 +478,48 @@ export class PodWorker {
     } catch (e) {
       if (!isStatusError(e, 'NotFound') && !isStatusError(e, 'Conflict')) throw e;
     }
-    this.env.releaseIP(this.podIP);
+    this.releaseIP();
+  }
+
+  private releaseIP(): void {
+    if (!this.pod.spec.hostNetwork) this.env.releaseIP(this.podIP);
+  }
+
+  /**
+   * A new TCP connection to `port` of this pod: accepted when a container
+   * that listens there is running, has started listening (readyAfterMs of
+   * its behaviour) and has not been sent SIGTERM; refused otherwise; a hung
+   * process accepts nothing in time.
+   */
+  connect(port: number, protocol = 'TCP'): ConnectOutcome {
+    const who = `${this.pod.metadata.namespace}/${this.pod.metadata.name}`;
+    if (this.stopped || this.terminated) return { ok: false, kind: 'unreachable', why: `pod ${who} has no network any more` };
+    const serving = this.runs.filter((r) => !r.init || r.sidecar);
+    let listener: Run | undefined;
+    const known: number[] = [];
+    for (const r of serving) {
+      const ports = listenPorts(r.spec, protocol);
+      if (ports === 'any' || ports.includes(port)) {
+        listener = r;
+        if (ports !== 'any') break;
+      } else known.push(...ports);
+    }
+    if (!listener) {
+      return { ok: false, kind: 'refused', why: `nothing listens on port ${port} in pod ${who}${known.length ? ` (its containers listen on ${[...new Set(known)].join(', ')})` : ''}` };
+    }
+    const r = listener;
+    const c = `container "${r.spec.name}" of pod ${who}`;
+    if (r.state !== 'running' || !r.behaviour || r.startedAt === undefined) {
+      return { ok: false, kind: 'refused', why: `${c} is not running${r.state === 'waiting' ? ` (${r.waiting.reason})` : r.terminated ? ` (it exited with code ${r.terminated.exitCode})` : ''}` };
+    }
+    const now = this.env.clock.now();
+    const elapsed = now - r.startedAt;
+    if (r.sigtermAt !== undefined) return { ok: false, kind: 'refused', why: `${c} stopped listening when it got SIGTERM ${formatDuration(now - r.sigtermAt)} ago` };
+    if (r.behaviour.hangAfterMs !== undefined && elapsed >= r.behaviour.hangAfterMs) return { ok: false, kind: 'timeout', why: `${c} hangs and does not answer` };
+    if (elapsed < r.behaviour.readyAfterMs) {
+      return { ok: false, kind: 'refused', why: `${c} is not listening yet (it listens ${formatDuration(r.behaviour.readyAfterMs)} after it starts, ${formatDuration(r.behaviour.readyAfterMs - elapsed)} from now)` };
+    }
+    return { ok: true, container: r.spec.name };
   }
 
   get isTerminated(): boolean {

@@ -1,11 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { R } from '../../../src/engine/api/kinds.ts';
-import type { KubeObject, Pod } from '../../../src/engine/api/types.ts';
+import type { KubeObject, Pod, Stored, Taint } from '../../../src/engine/api/types.ts';
 import { createCluster } from '../../../src/engine/cluster.ts';
 import { fitErrorMessage } from '../../../src/engine/scheduler/scheduler.ts';
 import { buildProfile, DEFAULT_PLUGINS, ProfileError } from '../../../src/engine/scheduler/profile.ts';
 import { REGISTRY } from '../../../src/engine/scheduler/plugins/registry.ts';
-import { status, type Handle, type Status } from '../../../src/engine/scheduler/framework.ts';
+import { CycleState, status, type Handle, type Status } from '../../../src/engine/scheduler/framework.ts';
+import { defaultBinder } from '../../../src/engine/scheduler/plugins/default-binder.ts';
 import { condition, podManifest, testCluster, SECOND } from '../controllers/cluster-helpers.ts';
 
 const st = (code: Status['code'], ...reasons: string[]) => status(code, ...reasons);
@@ -72,6 +73,23 @@ describe('numFeasibleNodesToFind', () => {
   });
 });
 
+describe('percentageOfNodesToScore in a cluster', () => {
+  it('stops filtering after numFeasibleNodesToFind nodes and starts the next pod where the last search ended', () => {
+    const tc = testCluster({ nodes: 120 });
+    tc.create(R.pods, podManifest('a'));
+    tc.create(R.pods, podManifest('b'));
+    const a = [...tc.cluster.scheduler.decisions.get('default/a')!.filter.keys()];
+    const b = [...tc.cluster.scheduler.decisions.get('default/b')!.filter.keys()];
+    // 120 nodes: 50 - 120/125 = 50% is 60, raised to the floor of 100.
+    expect(a).toHaveLength(100);
+    expect(b).toHaveLength(100);
+    expect(a[0]).toBe('node-1');
+    expect(a.at(-1)).toBe('node-100');
+    expect(b[0]).toBe('node-101');
+    expect(b.slice(0, 21)).toEqual([...Array.from({ length: 20 }, (_, i) => `node-${101 + i}`), 'node-1']);
+  });
+});
+
 describe('scheduler profiles', () => {
   const handle = {} as Handle;
   it('build the default plugins in the upstream order with their weights', () => {
@@ -104,7 +122,7 @@ describe('scheduler profiles', () => {
 });
 
 describe('scheduling in a cluster', () => {
-  const gpuTaint = [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }];
+  const gpuTaint: Taint[] = [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }];
 
   it('reports a pod that fits nowhere with FailedScheduling and PodScheduled=False, and schedules it when a fitting node joins', () => {
     const tc = testCluster({ nodes: [{ cpu: '2' }, { taints: gpuTaint }, { taints: gpuTaint }] });
@@ -161,12 +179,14 @@ describe('scheduling in a cluster', () => {
     expect(tc.pods().map((p) => p.spec.nodeName)).toEqual(['node-1', 'node-1', 'node-1', 'node-1']);
   });
 
-  it('spreads equal pods over equal nodes (LeastAllocated) and breaks ties with the seeded random source', () => {
+  it('schedules pods created together in creation order, spreads them (LeastAllocated) and breaks ties with the seeded random source', () => {
     const placements = (seed: number) => {
       const c = createCluster({ seed, nodes: 3 });
       const client = c.client();
       for (let i = 0; i < 6; i++) client.create(R.pods, podManifest(`p${i}`, { requests: { cpu: '500m', memory: '512Mi' } }));
       c.settle();
+      const order = [...c.scheduler.decisions.keys()];
+      expect(order).toEqual([0, 1, 2, 3, 4, 5].map((i) => `default/p${i}`));
       return client.list<Pod>(R.pods, { namespace: 'default' }).items.map((p) => p.spec.nodeName!);
     };
     const a = placements(7);
@@ -239,5 +259,21 @@ describe('scheduling in a cluster', () => {
     });
     tc.create(R.pods, podManifest('p'));
     expect(tc.pod('p')!.spec.nodeName).toBe('node-1');
+  });
+});
+
+describe('DefaultBinder', () => {
+  it('binds through the handle and turns a refusal into an Error status', () => {
+    const calls: string[] = [];
+    const ok = defaultBinder({ bind: (p: Stored<Pod>, n: string) => void calls.push(`${p.metadata.name}->${n}`) } as unknown as Handle);
+    const p = { metadata: { name: 'p', namespace: 'default', uid: 'u' }, spec: { containers: [] } } as unknown as Stored<Pod>;
+    expect(ok.bind(new CycleState(), p, 'node-1')).toMatchObject({ code: 'Success' });
+    expect(calls).toEqual(['p->node-1']);
+    const refused = defaultBinder({
+      bind: () => {
+        throw new Error('pods "p" is already assigned to node "node-2"');
+      },
+    } as unknown as Handle);
+    expect(refused.bind(new CycleState(), p, 'node-1')).toEqual({ code: 'Error', reasons: ['pods "p" is already assigned to node "node-2"'] });
   });
 });
