@@ -18,6 +18,8 @@ const setImage = (tc: TestCluster, image: string, name = 'web') => {
 };
 const scaleEvents = (tc: TestCluster) => tc.events('Deployment', 'web').filter((e) => e.startsWith('ScalingReplicaSet'));
 const RU = (maxSurge: number | string, maxUnavailable: number | string): Deployment['spec']['strategy'] => ({ type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } });
+/** Pods that become ready 5 s after they start: the process listens then, and a readiness probe sees it. */
+const readyAfter5s = { annotations: { 'kubecuke.io/ready-after': '5s' }, container: { readinessProbe: { tcpSocket: { port: 80 }, periodSeconds: 5 } } };
 
 describe('Deployment controller: creation and scaling', () => {
   it('creates a ReplicaSet named after the template hash, with revision annotations, and reports status and conditions', () => {
@@ -125,7 +127,7 @@ describe('Deployment controller: rollouts', () => {
     [10, 3, 2],
   ])('RollingUpdate of %i replicas (maxSurge %i, maxUnavailable %i) stays within both limits', (replicas, surge, unavailable) => {
     const tc = testCluster({ nodes: 3 });
-    tc.create(R.deployments, deploymentManifest('web', replicas, { strategy: RU(surge, unavailable), annotations: { 'kubecuke.io/ready-after': '5s' } }));
+    tc.create(R.deployments, deploymentManifest('web', replicas, { strategy: RU(surge, unavailable), ...readyAfter5s }));
     tc.advance(10 * SECOND);
     const r = rollOut(tc, replicas, surge, unavailable, 'nginx:1.28');
     expect(r.maxTotal).toBeLessThanOrEqual(r.limitTotal);
@@ -139,7 +141,7 @@ describe('Deployment controller: rollouts', () => {
 
   it('RollingUpdate steps the sets as upstream: new up within the surge, old down within the unavailability', () => {
     const tc = testCluster({ nodes: 2 });
-    tc.create(R.deployments, deploymentManifest('web', 4, { strategy: RU(1, 1), annotations: { 'kubecuke.io/ready-after': '5s' } }));
+    tc.create(R.deployments, deploymentManifest('web', 4, { strategy: RU(1, 1), ...readyAfter5s }));
     tc.advance(10 * SECOND);
     rollOut(tc, 4, 1, 1, 'nginx:1.28');
     const [old, cur] = setsOf(tc).map((rs) => rs.metadata.name);
@@ -286,7 +288,7 @@ describe('Deployment controller: Recreate waiting for old pods', () => {
 describe('Deployment controller: scaling a paused rollout', () => {
   it('does not take a new set sized for the old replica count as saturated (IsSaturated checks desired-replicas)', () => {
     const tc = testCluster({ nodes: 3 });
-    tc.create(R.deployments, deploymentManifest('web', 10, { strategy: RU(0, 5), annotations: { 'kubecuke.io/ready-after': '5s' } }));
+    tc.create(R.deployments, deploymentManifest('web', 10, { strategy: RU(0, 5), ...readyAfter5s }));
     tc.advance(10 * SECOND);
     setImage(tc, 'nginx:1.28');
     tc.advance(SECOND);

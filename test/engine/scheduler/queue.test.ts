@@ -55,6 +55,14 @@ describe('SchedulingQueue activeQ', () => {
     expect(order).toEqual(['high', 'mid', 'low-early', 'low-late']);
   });
 
+  it('pops pods of equal priority added at the same instant in the order they came', () => {
+    const { q } = setup();
+    for (const n of ['c', 'a', 'e', 'b', 'd', 'f', 'g']) q.add(pod({ name: n }));
+    const order: string[] = [];
+    for (let p = q.pop(); p; p = q.pop()) order.push(p.pod.metadata.name);
+    expect(order).toEqual(['c', 'a', 'e', 'b', 'd', 'f', 'g']);
+  });
+
   it('counts attempts on every pop and forgets deleted pods', () => {
     const { q } = setup();
     const a = pod({ name: 'a' });

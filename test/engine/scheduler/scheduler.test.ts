@@ -162,12 +162,14 @@ describe('scheduling in a cluster', () => {
     expect(tc.pods().map((p) => p.spec.nodeName)).toEqual(['node-1', 'node-1', 'node-1', 'node-1']);
   });
 
-  it('spreads equal pods over equal nodes (LeastAllocated) and breaks ties with the seeded random source', () => {
+  it('schedules pods created together in creation order, spreads them (LeastAllocated) and breaks ties with the seeded random source', () => {
     const placements = (seed: number) => {
       const c = createCluster({ seed, nodes: 3 });
       const client = c.client();
       for (let i = 0; i < 6; i++) client.create(R.pods, podManifest(`p${i}`, { requests: { cpu: '500m', memory: '512Mi' } }));
       c.settle();
+      const order = [...c.scheduler.decisions.keys()];
+      expect(order).toEqual([0, 1, 2, 3, 4, 5].map((i) => `default/p${i}`));
       return client.list<Pod>(R.pods, { namespace: 'default' }).items.map((p) => p.spec.nodeName!);
     };
     const a = placements(7);
