@@ -73,6 +73,23 @@ describe('numFeasibleNodesToFind', () => {
   });
 });
 
+describe('percentageOfNodesToScore in a cluster', () => {
+  it('stops filtering after numFeasibleNodesToFind nodes and starts the next pod where the last search ended', () => {
+    const tc = testCluster({ nodes: 120 });
+    tc.create(R.pods, podManifest('a'));
+    tc.create(R.pods, podManifest('b'));
+    const a = [...tc.cluster.scheduler.decisions.get('default/a')!.filter.keys()];
+    const b = [...tc.cluster.scheduler.decisions.get('default/b')!.filter.keys()];
+    // 120 nodes: 50 - 120/125 = 50% is 60, raised to the floor of 100.
+    expect(a).toHaveLength(100);
+    expect(b).toHaveLength(100);
+    expect(a[0]).toBe('node-1');
+    expect(a.at(-1)).toBe('node-100');
+    expect(b[0]).toBe('node-101');
+    expect(b.slice(0, 21)).toEqual([...Array.from({ length: 20 }, (_, i) => `node-${101 + i}`), 'node-1']);
+  });
+});
+
 describe('scheduler profiles', () => {
   const handle = {} as Handle;
   it('build the default plugins in the upstream order with their weights', () => {
