@@ -91,7 +91,9 @@ export function endpointsController(): Controller {
   let endpoints: Informer<Endpoints>;
 
   return {
-    name: 'endpoint-controller',
+    name: 'endpoints-controller',
+    // Upstream records its events (and runs) as endpoint-controller.
+    eventSource: 'endpoint-controller',
 
     setup(ctx) {
       services = ctx.informers.informer<Service>(R.services).addIndex('namespace', byNamespace);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { R } from '../../../src/engine/api/kinds.ts';
-import type { Deployment, Pod, ReplicaSet } from '../../../src/engine/api/types.ts';
+import type { Deployment, KubeObject, Pod, ReplicaSet } from '../../../src/engine/api/types.ts';
 import { isPodReady } from '../../../src/engine/api/pod.ts';
 import { clone } from '../../../src/engine/api/meta.ts';
 import { condition, deploymentManifest, testCluster, SECOND, MINUTE, type TestCluster } from './cluster-helpers.ts';
@@ -89,6 +89,27 @@ describe('Deployment controller: creation and scaling', () => {
     expect(waited).toBeGreaterThan(0);
     const [rs] = setsOf(tc);
     expect(condition(dOf(tc), 'Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rs.metadata.name}" has timed out progressing.` });
+  });
+
+  it('carries the new ReplicaSet\'s ReplicaFailure condition', () => {
+    const tc = testCluster({ nodes: 1 });
+    tc.create(R.deployments, deploymentManifest('web', 2, { spec: { serviceAccountName: 'robot' } }));
+    tc.advance(5 * SECOND);
+    const [rs] = setsOf(tc);
+    const rsCond = condition(rs, 'ReplicaFailure')!;
+    expect(rsCond).toMatchObject({ status: 'True', reason: 'FailedCreate' });
+    expect(condition(dOf(tc), 'ReplicaFailure')).toEqual({
+      type: 'ReplicaFailure',
+      status: 'True',
+      reason: 'FailedCreate',
+      message: rsCond.message,
+      lastTransitionTime: rsCond.lastTransitionTime,
+      lastUpdateTime: rsCond.lastTransitionTime,
+    });
+    tc.create(R.serviceAccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot', namespace: 'default' } } as KubeObject);
+    tc.until(() => dOf(tc).status?.availableReplicas === 2, 20 * MINUTE);
+    tc.advance(SECOND);
+    expect(condition(dOf(tc), 'ReplicaFailure')).toBeUndefined();
   });
 
   it('without a progress deadline has no Progressing condition', () => {
