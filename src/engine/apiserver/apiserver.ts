@@ -45,6 +45,7 @@ import type {
 } from '../client/client.ts';
 import type { AdmissionAttributes, AdmissionContext, AdmissionOperation, AdmissionPlugin } from './admission/types.ts';
 import { strategyFor } from './strategy.ts';
+import { type PodDisruptionBudget, evictPod } from './registry/eviction.ts';
 import { fieldLabelSupported } from './field-labels.ts';
 import type { ServiceAllocation, Transaction } from './registry/service-allocation.ts';
 
@@ -407,10 +408,28 @@ export class ApiServer {
     this.record(user, 'bind', R.pods, namespace, podName, 201, entry.modRevision, `to ${nodeName}`, 'binding');
   }
 
-  /** POST pods/{name}/eviction: deletes the pod through the Eviction API. */
+  /** POST pods/{name}/eviction: a delete that respects PodDisruptionBudgets (registry/eviction.ts). */
   evict(user: Identity, namespace: string, podName: string, opts: DeleteOptions = {}): void {
-    this.get(R.pods, namespace, podName);
-    this.delete(user, R.pods, namespace, podName, opts);
+    const loopback: Identity = { user: 'system:apiserver', component: 'kube-apiserver' };
+    try {
+      evictPod(
+        {
+          getPod: (ns, name) => this.get(R.pods, ns, name) as Stored<Pod>,
+          listBudgets: (ns) => this.list(R.podDisruptionBudgets, { namespace: ns }).items as Array<Stored<PodDisruptionBudget>>,
+          updateBudgetStatus: (pdb) => void this.update(loopback, R.podDisruptionBudgets, pdb, {}, true),
+          updatePodStatus: (pod) => this.update(user, R.pods, pod, {}, true) as Stored<Pod>,
+          deletePod: (ns, name, o) => void this.delete(user, R.pods, ns, name, o),
+          nowIso: () => this.env.iso(),
+        },
+        namespace,
+        podName,
+        opts,
+      );
+    } catch (e) {
+      if (e instanceof StatusError) this.record(user, 'evict', R.pods, namespace, podName, e.code, undefined, e.message, 'eviction');
+      throw e;
+    }
+    this.record(user, 'evict', R.pods, namespace, podName, 201, undefined, undefined, 'eviction');
   }
 
   watch(user: Identity, type: ResourceType, opts: WatchOptions, handler: (e: WatchEvent) => void): Watch {
