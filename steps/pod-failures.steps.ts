@@ -11,6 +11,7 @@ import {
   podOOMKilled,
   podQOSClass,
   podReady,
+  podEventSaying,
   podShowsStatus,
 } from '../src/harness/pod-checks.ts';
 import { defineCheck } from './support.ts';
@@ -56,6 +57,7 @@ defineCheck('pod {string} was OOMKilled', 1, (w, pod: string) => podOOMKilled(w.
 defineCheck('pod {string} was evicted', 1, (w, pod: string) => podEvicted(w.ref(pod)));
 defineCheck('pod {string} was evicted because {string}', 2, (w, pod: string, because: string) => podEvicted(w.ref(pod), because));
 defineCheck('pod {string} has the condition {string}', 2, (w, pod: string, type: string) => podHasCondition(w.ref(pod), type, true));
+defineCheck('pod {string} has the condition {string} because {string}', 3, (w, pod: string, type: string, because: string) => podHasCondition(w.ref(pod), type, true, because));
 defineCheck('pod {string} does not have the condition {string}', 2, (w, pod: string, type: string) => podHasCondition(w.ref(pod), type, false));
 defineCheck('the QoS class of pod {string} is {string}', 2, (w, pod: string, qos: string) => podQOSClass(w.ref(pod), qos));
 defineCheck('container {string} of pod {string} has restarted {int} time(s)', 3, (w, c: string, pod: string, n: number) => containerRestarted(w.ref(pod), c, n));
@@ -63,3 +65,4 @@ defineCheck('the logs of pod {string} contain {string}', 2, (w, pod: string, tex
 defineCheck('the logs of pod {string} do not contain {string}', 2, (w, pod: string, text: string) => logsContain(logs(w), w.ref(pod), undefined, text, false, true));
 defineCheck('the logs of container {string} of pod {string} contain {string}', 3, (w, c: string, pod: string, text: string) => logsContain(logs(w), w.ref(pod), c, text, false));
 defineCheck('the previous logs of pod {string} contain {string}', 2, (w, pod: string, text: string) => logsContain(logs(w), w.ref(pod), undefined, text, true));
+defineCheck('the event {string} was recorded for pod {string} saying {string}', 3, (w, reason: string, pod: string, text: string) => podEventSaying(w.ref(pod), reason, text));

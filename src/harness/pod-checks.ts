@@ -3,7 +3,7 @@
  * kubectl shows, OOM kills, evictions, conditions, QoS class, restarts of a
  * container, and its logs. Failures show `kubectl describe pod`.
  */
-import { R, type Pod, type Stored } from '../engine/index.ts';
+import { R, type KubeEvent, type Pod, type Stored } from '../engine/index.ts';
 import type { Check, Outcome } from './checks.ts';
 import type { Ref } from './params.ts';
 import type { View } from './view.ts';
@@ -69,10 +69,11 @@ export function podEvicted(ref: Ref, because?: string): Check {
   });
 }
 
-export function podHasCondition(ref: Ref, type: string, present: boolean): Check {
-  return onPod(ref, `pod "${ref.name}" ${present ? 'has' : 'does not have'} the condition ${type}`, (pod) => {
+/** The condition is True (with `because`: its reason or message contains it), or not True. */
+export function podHasCondition(ref: Ref, type: string, present: boolean, because?: string): Check {
+  return onPod(ref, `pod "${ref.name}" ${present ? 'has' : 'does not have'} the condition ${type}${because ? ` because "${because}"` : ''}`, (pod) => {
     const c = pod.status?.conditions?.find((x) => x.type === type);
-    const on = c?.status === 'True';
+    const on = c?.status === 'True' && (!because || (c.reason ?? '').includes(because) || (c.message ?? '').includes(because));
     return { ok: on === present, found: c ? `${type} is ${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}` : `it has no ${type} condition` };
   });
 }
@@ -112,6 +113,23 @@ export function logsContain(read: LogReader, ref: Ref, container: string | undef
       expected,
       found: hit ? 'they do' : lines.length ? `they do not (${lines.length} line${lines.length === 1 ? '' : 's'})` : 'they are empty',
       details: () => `Logs${lines.length > 20 ? ' (last 20 lines)' : ''}:\n${indent(tail.join('\n') || '(none)')}\n\n${describeReport(view, pod)}`,
+    };
+  };
+}
+
+/** "the event X was recorded for pod Y saying Z": an event of that reason whose message contains Z. */
+export function podEventSaying(ref: Ref, reason: string, text: string): Check {
+  const expected = `the event "${reason}" was recorded for pod "${ref.name}" saying "${text}"`;
+  return (view) => {
+    const events = view.list<KubeEvent>(R.events, ref.namespace).filter((e) => e.involvedObject.kind === 'Pod' && e.involvedObject.name === ref.name);
+    const same = events.filter((e) => e.reason === reason);
+    const hit = same.some((e) => (e.message ?? '').includes(text));
+    const pod = view.get<Pod>(R.pods, ref.namespace, ref.name);
+    return {
+      ok: hit,
+      expected,
+      found: hit ? 'it was' : same.length ? `its ${reason} events say: ${same.map((e) => JSON.stringify(e.message)).join(', ')}` : `no ${reason} event among ${events.length}`,
+      details: pod ? () => describeReport(view, pod) : undefined,
     };
   };
 }
