@@ -524,6 +524,7 @@ export class ApiServer {
     if (res.unknownFields.length) {
       throw badRequest(prefix + 'strict decoding error: ' + res.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`).join(', '));
     }
+    if (type === R.secrets) mergeStringData(obj as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> });
     return obj;
   }
 
@@ -628,6 +629,16 @@ export class ApiServer {
       message,
     });
   }
+}
+
+/** Convert_v1_Secret_To_core_Secret: stringData is write-only, merged over data (base64) and never stored. */
+function mergeStringData(secret: KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> }): void {
+  const sd = secret.stringData;
+  if (sd === undefined || sd === null || typeof sd !== 'object') return;
+  const data = { ...(secret.data && typeof secret.data === 'object' ? secret.data : {}) };
+  for (const [k, v] of Object.entries(sd)) if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+  secret.data = data;
+  delete secret.stringData;
 }
 
 function target(type: ResourceType) {
