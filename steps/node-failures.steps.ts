@@ -33,6 +33,14 @@ Given('pulling an image takes {duration}', function (this: KubeWorld, ms: number
   setPullTime(this, '*', ms);
 });
 
+When('the image {string} is pushed to the registry', function (this: KubeWorld, image: string) {
+  this.missingImages.delete(image);
+  if (this.hasCluster) {
+    this.cluster.missingImages.delete(image);
+    this.settle();
+  }
+});
+
 When('I try to drain node {string}', function (this: KubeWorld, node: string) {
   drainOnce(this, node);
 });
