@@ -172,8 +172,8 @@ export class EvictionManager<T extends RankedPod> {
     const victim = ranked[0];
     if (!victim) return undefined;
     const message = memoryMet
-      ? evictionMessage('memory', victim, formatAmount('memory', MEMORY_AVAILABLE_THRESHOLD_BYTES), formatAmount('memory', Math.max(0, available)))
-      : evictionMessage(resource, victim, formatAmount('memory', Math.ceil(fs.capacity * NODEFS_AVAILABLE_THRESHOLD)), formatAmount('memory', Math.max(0, fs.available)));
+      ? evictionMessage('memory', victim, formatAmount('memory', MEMORY_AVAILABLE_THRESHOLD_BYTES), formatAmount('memory', available))
+      : evictionMessage(resource, victim, formatAmount('memory', Math.ceil(fs.capacity * NODEFS_AVAILABLE_THRESHOLD)), formatAmount('memory', fs.available));
     const condition = { type: 'DisruptionTarget', status: 'True', reason: 'TerminationByKubelet', message } as PodCondition;
     return (cleaned) => this.host.evict(victim, message, condition, cleaned);
   }

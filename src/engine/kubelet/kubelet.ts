@@ -101,7 +101,8 @@ export class Kubelet {
       nodefs: () => ({ capacity: resourceAmount('ephemeral-storage', o.node.ephemeralStorage), available: this.nodefsFree }),
       activePods: () => this.activeWorkers(),
       evict: (p, message, condition, cleaned) => this.evict(p.worker, message, condition, cleaned),
-      conditionsChanged: () => this.updateNodeStatus(),
+      // The next node status update (every 10 s) reports the change.
+      conditionsChanged: () => undefined,
     });
   }
 
