@@ -11,6 +11,7 @@ import {
   podOOMKilled,
   podQOSClass,
   podReady,
+  podEventAbsent,
   podEventSaying,
   podShowsStatus,
 } from '../src/harness/pod-checks.ts';
@@ -66,3 +67,4 @@ defineCheck('the logs of pod {string} do not contain {string}', 2, (w, pod: stri
 defineCheck('the logs of container {string} of pod {string} contain {string}', 3, (w, c: string, pod: string, text: string) => logsContain(logs(w), w.ref(pod), c, text, false));
 defineCheck('the previous logs of pod {string} contain {string}', 2, (w, pod: string, text: string) => logsContain(logs(w), w.ref(pod), undefined, text, true));
 defineCheck('the event {string} was recorded for pod {string} saying {string}', 3, (w, reason: string, pod: string, text: string) => podEventSaying(w.ref(pod), reason, text));
+defineCheck('the event {string} was not recorded for pod {string}', 2, (w, reason: string, pod: string) => podEventAbsent(w.ref(pod), reason));

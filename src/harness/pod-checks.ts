@@ -133,3 +133,18 @@ export function podEventSaying(ref: Ref, reason: string, text: string): Check {
     };
   };
 }
+
+/** "the event X was not recorded for pod Y". */
+export function podEventAbsent(ref: Ref, reason: string): Check {
+  const expected = `the event "${reason}" was not recorded for pod "${ref.name}"`;
+  return (view) => {
+    const hit = view.list<KubeEvent>(R.events, ref.namespace).filter((e) => e.involvedObject.kind === 'Pod' && e.involvedObject.name === ref.name && e.reason === reason);
+    const pod = view.get<Pod>(R.pods, ref.namespace, ref.name);
+    return {
+      ok: hit.length === 0,
+      expected,
+      found: hit.length ? `it was: ${hit.map((e) => JSON.stringify(e.message)).join(', ')}` : 'it was not',
+      details: pod ? () => describeReport(view, pod) : undefined,
+    };
+  };
+}
