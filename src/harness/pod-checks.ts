@@ -100,7 +100,7 @@ export function logsContain(read: LogReader, ref: Ref, container: string | undef
     const pod = podOrMissing(view, ref, expected);
     if (!('metadata' in pod)) return pod;
     const res = read(ref.namespace, ref.name, container, previous);
-    if (!res) return { ok: false, expected, found: 'no kubelet runs the pod (it is not scheduled, or its node is down)', details: () => describeReport(view, pod) };
+    if (!res) return { ok: false, expected, found: `no kubelet can give its logs (${pod.spec.nodeName ? `its node "${pod.spec.nodeName}" is down or cut off the network` : 'it is not scheduled'})`, details: () => describeReport(view, pod) };
     if (!res.lines) {
       const why = container && !res.containers.includes(container) ? `the pod has no container "${container}" (its containers: ${res.containers.join(', ')})` : previous ? 'the container has no previous run' : 'there are no logs';
       return { ok: false, expected, found: why, details: () => describeReport(view, pod) };

@@ -214,7 +214,8 @@ export class Kubelet {
 
   /** Log lines of a container of a pod on this node (kubectl logs). */
   logs(namespace: string, pod: string, container: string | undefined, previous: boolean): { lines?: Array<{ time: number; text: string }>; containers: string[] } | undefined {
-    const w = this.worker(namespace, pod);
+    // The API server reaches the kubelet for logs; a node cut off the network cannot answer.
+    const w = this.network ? this.worker(namespace, pod) : undefined;
     if (!w) return undefined;
     const name = container ?? w.pod.spec.containers[0]?.name;
     return { lines: name ? w.logs(name, previous) : undefined, containers: w.containerNames() };

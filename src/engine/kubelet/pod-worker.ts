@@ -97,7 +97,6 @@ export class PodWorker {
   stopped = false;
   private syncTask?: TaskHandle;
   private lastStatus?: PodStatus;
-  private dirty = false;
   /** `the containers of pod X keep crashing`: every start exits with code 1 at once. */
   crashing = false;
   readonly backoff: Backoff;
@@ -146,6 +145,10 @@ export class PodWorker {
   /** A newer version of the pod from the API server. */
   update(pod: Stored<Pod>): void {
     this.pod = pod;
+    // The status manager puts back what it owns when someone else changed it (a node marked not ready).
+    const mine = this.lastStatus?.conditions?.find((c) => c.type === 'Ready')?.status;
+    const theirs = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+    if (mine && theirs && mine !== theirs && !this.stopped) this.writeStatus(true);
     if (pod.metadata.deletionTimestamp && !this.termination) this.terminate({ graceSeconds: terminationGrace(pod), delete: true });
     else if (pod.metadata.deletionTimestamp && this.termination && !this.termination.delete) this.termination.delete = true;
     if (this.terminated && pod.metadata.deletionTimestamp) this.deleteFromApi();
@@ -468,10 +471,8 @@ export class PodWorker {
   /** The status manager's final delete, once the pod is stopped and its deletion was asked for. */
   private deleteFromApi(): void {
     if (this.deleted) return;
-    if (!this.env.online()) {
-      this.dirty = true;
-      return;
-    }
+    // Offline: resync deletes it once the network is back.
+    if (!this.env.online()) return;
     this.deleted = true;
     try {
       this.env.client.delete(R.pods, this.pod.metadata.namespace, this.pod.metadata.name, { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
@@ -571,10 +572,8 @@ export class PodWorker {
     this.writeStatus();
   }
 
-  /** The network came back: post what could not be posted. */
+  /** The network came back: post the status again (others may have changed it meanwhile) and what could not be posted. */
   resync(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
     this.writeStatus(true);
     if (this.terminated && this.termination?.delete) this.deleteFromApi();
   }
@@ -584,10 +583,8 @@ export class PodWorker {
     const status = this.buildStatus();
     if (!force && this.lastStatus && deepEqual(status, this.lastStatus)) return;
     this.lastStatus = status;
-    if (!this.env.online()) {
-      this.dirty = true;
-      return;
-    }
+    // Offline: resync posts it once the network is back.
+    if (!this.env.online()) return;
     try {
       this.env.client.patch(R.pods, this.pod.metadata.namespace, this.pod.metadata.name, { status }, 'merge', { subresource: 'status' });
     } catch (e) {

@@ -106,7 +106,8 @@ export class ProbeWorker {
 
   /** manualTriggerCh: probe now, between ticks (readiness of a container that just started). */
   trigger(): void {
-    if (this.stopped || this.host.clock.now() < this.busyUntil) return;
+    // Before its first probe (a kubelet that just started waits), a trigger only queues up for it.
+    if (this.stopped || this.host.clock.now() < this.busyUntil || this.host.clock.now() < this.tickerStart) return;
     this.host.clock.schedule(0, this.host.label(`${this.kind} probe (triggered)`), () => {
       if (!this.stopped && this.host.clock.now() >= this.busyUntil) this.doProbe();
     });
