@@ -123,7 +123,7 @@ export function podOnNode(ref: Ref, node: string): Check {
 
 export function noPodOnNode(namespace: string, node: string): Check {
   return (view) => {
-    const pods = view.list<Pod>(R.pods, namespace).filter((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp);
+    const pods = view.list<Pod>(R.pods, namespace).filter((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''));
     return {
       ok: pods.length === 0,
       expected: `no pod runs on node "${node}"`,

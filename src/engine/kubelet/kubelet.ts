@@ -101,8 +101,10 @@ export class Kubelet {
       nodefs: () => ({ capacity: resourceAmount('ephemeral-storage', o.node.ephemeralStorage), available: this.nodefsFree }),
       activePods: () => this.activeWorkers(),
       evict: (p, message, condition, cleaned) => this.evict(p.worker, message, condition, cleaned),
-      // The next node status update (every 10 s) reports the change.
-      conditionsChanged: () => undefined,
+      // Posted at once (upstream waits for the next status update, within 10 s): on simulated time,
+      // where nothing takes time, pods the scheduler sent here meanwhile would be rejected and replaced
+      // in an endless storm at one instant.
+      conditionsChanged: () => this.updateNodeStatus(),
     });
   }
 
