@@ -83,8 +83,9 @@ export function evictionMessage(resource: 'memory' | 'ephemeral-storage', p: Ran
       const used = p.memory?.get(c.name);
       const q = c.resources?.requests?.memory;
       const request = q !== undefined && q !== null ? resourceAmount('memory', q as string) : 0;
+      // The request prints as the quantity was written (128M stays 128M), the usage in binary units.
       if (used !== undefined && used > request) {
-        message += `Container ${c.name} was using ${formatAmount('memory', used)}, request is ${formatAmount('memory', request)}, has larger consumption of memory. `;
+        message += `Container ${c.name} was using ${formatAmount('memory', used)}, request is ${q !== undefined && q !== null ? String(q) : '0'}, has larger consumption of memory. `;
       }
     }
   }
