@@ -4,7 +4,7 @@
  * `kubectl logs --previous` and lastState), its restart count, and the
  * kubelet's view of it (started, ready), as the pod worker keeps them.
  */
-import type { Container, ContainerStatus } from '../api/types.ts';
+import type { Container, ContainerStatus, Pod } from '../api/types.ts';
 import type { IContainerStateTerminated } from 'kubernetes-models/v1/ContainerStateTerminated';
 import type { TaskHandle } from '../clock/clock.ts';
 import type { ContainerBehaviour } from './behaviour.ts';
@@ -118,4 +118,16 @@ export function imageDigest(image: string): string {
     h2 = Math.imul(h2 ^ image.charCodeAt(i), 0x85ebca6b) >>> 0;
   }
   return `sha256:${(h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0')).repeat(4)}`;
+}
+
+/** format.Pod: `name_namespace(uid)`, as kubelet messages name a pod. */
+export function podFullName(pod: Pick<Pod, 'metadata'>): string {
+  return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+}
+
+/** Go's Duration.String() for whole seconds: 10s, 5m0s. */
+export function goSeconds(ms: number): string {
+  const s = Math.round(ms / 1000);
+  const m = Math.floor(s / 60);
+  return m ? `${m}m${s % 60}s` : `${s}s`;
 }

@@ -120,7 +120,7 @@ function createAndStart(w: PodWorker, r: Run): Outcome {
   r.state = 'running';
   r.ready = false;
   r.started = false;
-  w.instanceStarted(r);
+  w.prober.instanceStarted(r);
   if (b.exitAfterMs !== undefined) {
     r.timers.push(env.clock.schedule(b.exitAfterMs, w.label('exit', r), () => w.exited(r, b.exitCode, b.exitCode === 0 ? 'Completed' : 'Error')));
   }

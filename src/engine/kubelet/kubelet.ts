@@ -19,8 +19,7 @@
  *   deleted meanwhile are stopped) and posts what it could not.
  */
 import { R } from '../api/kinds.ts';
-import type { Lease, Node, Pod, PodCondition, Stored } from '../api/types.ts';
-import { clone, deepEqual, getCondition } from '../api/meta.ts';
+import type { Node, Pod, PodCondition, Stored } from '../api/types.ts';
 import { isStatusError } from '../api/errors.ts';
 import { isPodTerminal } from '../api/pod.ts';
 import { resourceAmount } from '../api/quantity.ts';
@@ -29,7 +28,8 @@ import type { Random } from '../clock/random.ts';
 import type { Client } from '../client/client.ts';
 import { Informer } from '../client/informer.ts';
 import type { EventRecorder } from '../client/events.ts';
-import { type NodeConfig, kubeletConditions, newNode, pressureEvent } from './node-status.ts';
+import type { NodeConfig } from './node-status.ts';
+import { LEASE_RENEW_MS, NODE_STATUS_UPDATE_MS, NodeReporter } from './node-reporter.ts';
 import { HostLocalIPAM } from './host-local-ipam.ts';
 import { type ConnectOutcome, type ContainerUsage, type FaultScope, PodWorker } from './pod-worker.ts';
 import { ImageManager } from './image-manager.ts';
@@ -39,12 +39,7 @@ import { checkMemory } from './container-start.ts';
 import { isDeclaredMissing, parseImageRef } from './behaviour/images.ts';
 import type { ProbeKind } from './prober.ts';
 
-/** nodeStatusUpdateFrequency and the lease renew interval (0.25 x the 40 s lease). */
-export const NODE_STATUS_UPDATE_MS = 10_000;
-export const LEASE_RENEW_MS = 10_000;
-export const LEASE_DURATION_SECONDS = 40;
-/** nodeStatusReportFrequency: an unchanged status is still posted this often. */
-export const NODE_STATUS_REPORT_MS = 5 * 60_000;
+export { LEASE_DURATION_SECONDS, LEASE_RENEW_MS, NODE_STATUS_REPORT_MS, NODE_STATUS_UPDATE_MS } from './node-reporter.ts';
 
 /** Read access to the usage scenarios give containers (the engine's standing loads). */
 export interface UsageSource {
@@ -76,8 +71,7 @@ export class Kubelet {
   private timers: TaskHandle[] = [];
   private alive = false;
   private network = true;
-  private lastReport = 0;
-  private registered = false;
+  private readonly reporter: NodeReporter;
   /** When the kubelet process last started; the cluster's first kubelets count as long running. */
   private startedAt = Number.NEGATIVE_INFINITY;
   private booted = false;
@@ -94,6 +88,16 @@ export class Kubelet {
       onImagesChanged: () => undefined,
     });
     this.nodefsFree = resourceAmount('ephemeral-storage', o.node.ephemeralStorage);
+    this.reporter = new NodeReporter({
+      config: o.node,
+      client: o.client,
+      clock: o.clock,
+      recorder: this.recorder,
+      online: () => this.network && this.alive,
+      cachedNode: () => this.nodeInformer?.get(undefined, this.nodeName),
+      pressure: () => this.eviction.pressure(),
+      images: () => this.images.nodeImages(),
+    });
     this.eviction = new EvictionManager<Worker>({
       now: () => o.clock.now(),
       schedule: (ms, fn) => this.timers.push(o.clock.schedule(ms, `kubelet ${this.nodeName} eviction manager`, () => this.alive && fn())),
@@ -104,7 +108,7 @@ export class Kubelet {
       // Posted at once (upstream waits for the next status update, within 10 s): on simulated time,
       // where nothing takes time, pods the scheduler sent here meanwhile would be rejected and replaced
       // in an endless storm at one instant.
-      conditionsChanged: () => this.updateNodeStatus(),
+      conditionsChanged: () => this.reporter.updateNodeStatus(),
     });
   }
 
@@ -126,11 +130,11 @@ export class Kubelet {
     this.alive = true;
     if (this.booted) this.startedAt = this.o.clock.now();
     this.booted = true;
-    this.register();
-    this.renewLease();
+    this.reporter.register();
+    this.reporter.renewLease();
     this.startInformers();
-    this.every(LEASE_RENEW_MS, 'lease', () => this.renewLease());
-    this.every(NODE_STATUS_UPDATE_MS, 'status', () => this.updateNodeStatus());
+    this.every(LEASE_RENEW_MS, 'lease', () => this.reporter.renewLease());
+    this.every(NODE_STATUS_UPDATE_MS, 'status', () => this.reporter.updateNodeStatus());
     this.eviction.start();
   }
 
@@ -148,7 +152,7 @@ export class Kubelet {
     this.nodeInformer = undefined;
     for (const w of this.workers.values()) w.stop();
     this.workers.clear();
-    this.registered = false;
+    this.reporter.reset();
   }
 
   /** The kubelet process restarts; containers keep running. */
@@ -157,10 +161,10 @@ export class Kubelet {
     this.startedAt = this.o.clock.now();
     this.pods?.stop();
     this.nodeInformer?.stop();
-    this.startEvents();
+    this.reporter.startEvents();
     this.startInformers();
     for (const w of this.workers.values()) w.restartProbes();
-    this.updateNodeStatus(true);
+    this.reporter.updateNodeStatus(true);
   }
 
   /** Cuts or restores the node's network to the API server. */
@@ -174,8 +178,8 @@ export class Kubelet {
       return;
     }
     this.startInformers();
-    this.renewLease();
-    this.updateNodeStatus(true);
+    this.reporter.renewLease();
+    this.reporter.updateNodeStatus(true);
     for (const w of [...this.workers.values()]) w.resync();
   }
 
@@ -244,103 +248,6 @@ export class Kubelet {
       this.timers.push(this.o.clock.schedule(ms, `kubelet ${this.nodeName} ${what}`, tick));
     };
     this.timers.push(this.o.clock.schedule(ms, `kubelet ${this.nodeName} ${what}`, tick));
-  }
-
-  private nodeRef(): Stored<Node> {
-    return { apiVersion: 'v1', kind: 'Node', metadata: { name: this.nodeName, uid: this.nodeName } } as unknown as Stored<Node>;
-  }
-
-  private register(): void {
-    const node = newNode(this.o.node, this.o.clock.iso());
-    try {
-      this.o.client.create(R.nodes, node);
-      this.registered = true;
-    } catch (e) {
-      if (!isStatusError(e, 'AlreadyExists')) throw e;
-      // The Node exists (a restart): report a fresh status on it.
-      this.registered = true;
-      this.updateNodeStatus(true);
-    }
-    this.lastReport = this.o.clock.now();
-    this.startEvents();
-    this.recorder.event(this.nodeRef(), 'Normal', 'NodeReady', `Node ${this.nodeName} status is now: NodeReady`);
-  }
-
-  private startEvents(): void {
-    const ref = this.nodeRef();
-    this.recorder.event(ref, 'Normal', 'Starting', 'Starting kubelet.');
-    this.recorder.event(ref, 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
-    for (const s of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) {
-      this.recorder.event(ref, 'Normal', s, `Node ${this.nodeName} status is now: ${s}`);
-    }
-  }
-
-  private renewLease(): void {
-    if (!this.network) return;
-    const now = this.o.clock.isoMicro();
-    try {
-      const cur = this.o.client.get<Lease>(R.leases, 'kube-node-lease', this.nodeName);
-      this.o.client.update(R.leases, { ...cur, spec: { ...cur.spec, renewTime: now } });
-    } catch (e) {
-      if (!isStatusError(e, 'NotFound')) {
-        if (isStatusError(e, 'Conflict')) return;
-        throw e;
-      }
-      const owner = this.nodeInformer?.get(undefined, this.nodeName);
-      const lease: Lease = {
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata: { name: this.nodeName, namespace: 'kube-node-lease' },
-        spec: { holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: now },
-      };
-      try {
-        const node = owner ?? this.o.client.get<Node>(R.nodes, undefined, this.nodeName);
-        lease.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'Node', name: node.metadata.name, uid: node.metadata.uid }];
-      } catch {
-        // No Node yet: the lease is created without an owner, as the kubelet does before registering.
-      }
-      try {
-        this.o.client.create(R.leases, lease);
-      } catch (err) {
-        if (!isStatusError(err, 'AlreadyExists')) throw err;
-      }
-    }
-  }
-
-  /** tryUpdateNodeStatus: post when something changed, or when the report period has passed. */
-  private updateNodeStatus(force = false): void {
-    if (!this.network || !this.alive) return;
-    let node: Stored<Node>;
-    try {
-      node = this.o.client.get<Node>(R.nodes, undefined, this.nodeName);
-    } catch (e) {
-      if (!isStatusError(e, 'NotFound')) throw e;
-      // The Node object was deleted while the machine ran: register again.
-      this.register();
-      return;
-    }
-    const now = this.o.clock.now();
-    const pressure = new Set<string>(this.eviction.pressure());
-    const want = kubeletConditions(this.o.clock.iso(now), node.status?.conditions, pressure);
-    const images = this.images.nodeImages();
-    const strip = (cs: typeof want | undefined) => (cs ?? []).map(({ lastHeartbeatTime: _h, lastTransitionTime: _t, ...rest }) => rest);
-    const changed = !deepEqual(strip(want), strip(node.status?.conditions)) || !deepEqual(images, node.status?.images ?? []);
-    if (!force && !changed && now - this.lastReport < NODE_STATUS_REPORT_MS) return;
-    const next = clone(node);
-    next.status = { ...next.status, conditions: want, images };
-    if (!images.length) delete next.status.images;
-    const was = (type: string) => getCondition(node.status?.conditions, type)?.status;
-    try {
-      this.o.client.updateStatus(R.nodes, next);
-      this.lastReport = now;
-      for (const type of ['MemoryPressure', 'DiskPressure']) {
-        const on = pressure.has(type);
-        if ((was(type) === 'True') !== on) this.recorder.event(this.nodeRef(), 'Normal', pressureEvent(type, on), `Node ${this.nodeName} status is now: ${pressureEvent(type, on)}`);
-      }
-      if (was('Ready') !== 'True' && this.registered) this.recorder.event(this.nodeRef(), 'Normal', 'NodeReady', `Node ${this.nodeName} status is now: NodeReady`);
-    } catch (e) {
-      if (!isStatusError(e, 'Conflict') && !isStatusError(e, 'NotFound')) throw e;
-    }
   }
 
   private onNode(node: Stored<Node>): void {
