@@ -6,8 +6,10 @@
  * restarts with the CrashLoopBackOff curve; graceful termination with preStop
  * hooks; node-pressure eviction; and the pod status the kubelet reports.
  *
- * Container starts live in container-start.ts, stops in container-stop.ts;
- * this file holds the state and the sync loop.
+ * This file holds the pod's state and its entry points. The sync is in
+ * pod-sync.ts, container starts in container-start.ts, stops in
+ * container-stop.ts, probes in pod-prober.ts, the status in
+ * pod-status-report.ts, connections in pod-connect.ts.
  */
 import { R } from '../api/kinds.ts';
 import type { Pod, PodCondition, PodStatus, Stored } from '../api/types.ts';
@@ -26,12 +28,12 @@ import type { ProbeKind } from './prober.ts';
 import { PodProber } from './pod-prober.ts';
 import { type ConnectOutcome, connectToPod } from './pod-connect.ts';
 import { buildPodStatus } from './pod-status-report.ts';
-export { BACKOFF_INITIAL_MS, BACKOFF_MAX_MS } from './backoff.ts';
-export { goSeconds, podFullName } from './container-run.ts';
-
-export type { ConnectOutcome } from './pod-connect.ts';
 import { syncPod } from './pod-sync.ts';
 import { type StopPlan, killContainer, terminationGrace } from './container-stop.ts';
+
+export { BACKOFF_INITIAL_MS, BACKOFF_MAX_MS } from './backoff.ts';
+export { goSeconds, podFullName } from './container-run.ts';
+export type { ConnectOutcome } from './pod-connect.ts';
 
 /** The pod worker's retry after a failed sync: backOffPeriod with jitter factor 0.5 (pod_workers.go). */
 const SYNC_ERROR_BACKOFF_MS = 10_000;
