@@ -63,3 +63,12 @@ Feature: A dead node's pods are replaced, on Kubernetes' own schedule
         nodeName: node-2
       """
     And the deployment "web" has 3 ready replicas
+
+  Scenario: a removed node's pods are collected and replaced
+    When node "node-2" is removed
+    # The pod garbage collector finds pods bound to a node that no longer exists,
+    # waits out a 40 s quarantine (it checks every 20 s), then force-deletes them.
+    Then for 40 seconds the pods of deployment "web" are spread over 3 nodes
+    And within 30 seconds the pods of deployment "web" are spread over 2 nodes
+    And 3 pods of deployment "web" are running
+    And no pod runs on node "node-2"

@@ -16,11 +16,21 @@ import { replicaSetController } from './controllers/replicaset.ts';
 import { deploymentController } from './controllers/deployment.ts';
 import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
 import { taintEvictionController } from './controllers/taint-eviction.ts';
+import { disruptionController } from './controllers/disruption.ts';
 import { podGarbageCollector } from './controllers/pod-garbage-collector.ts';
 import { garbageCollector } from './controllers/garbage-collector.ts';
 import { serviceAccountController } from './controllers/serviceaccount.ts';
 import { rootCACertPublisher } from './controllers/root-ca-cert-publisher.ts';
 import { nodeIpamController } from './controllers/node-ipam.ts';
+import { endpointSliceController } from './controllers/endpointslice.ts';
+import { endpointsController } from './controllers/endpoints.ts';
+import { ServiceAllocation } from './apiserver/registry/service-allocation.ts';
+import { APISERVER_ADDRESS, APISERVER_PORT, bootstrapServices } from './apiserver/registry/bootstrap-services.ts';
+import { Network } from './network/network.ts';
+import type { ProxyMode } from './network/kube-proxy.ts';
+import { INGRESS_CLASS, INGRESS_CONTROLLER, ingressController } from './network/ingress-controller.ts';
+import { Cloud } from './cloud/cloud.ts';
+import { serviceController } from './cloud/service-controller.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import type { SchedulerConfiguration } from './scheduler/profile.ts';
 import { Kubelet } from './kubelet/kubelet.ts';
@@ -29,6 +39,7 @@ import { R } from './api/kinds.ts';
 import type { KubeObject, Taint } from './api/types.ts';
 import { Trace } from './trace.ts';
 import type { Perturbation } from './clock/perturbation.ts';
+import { Loads } from './loads.ts';
 
 export interface NodeOptions {
   /** Default `node-<n>`. */
@@ -68,6 +79,8 @@ export interface ClusterOptions {
    * it; never used by the cluster itself.
    */
   wrapController?: (controller: Controller) => Controller;
+  /** kube-proxy's mode on every node: iptables (default) or ipvs. */
+  proxyMode?: ProxyMode;
 }
 
 /** The user a scenario acts as: cluster-admin through kubectl. */
@@ -78,12 +91,22 @@ export interface Cluster {
   readonly random: Random;
   readonly trace: Trace;
   readonly scheduler: Scheduler;
+  /** The network: kube-proxy per node, DNS, NetworkPolicy, ingress, and the requests sent through it. */
+  readonly network: Network;
   /** The store, for history replay; components never touch it. */
   readonly store: Store;
   /** A client acting as the user (strict field validation, as kubectl asks). */
   client(identity?: Identity): Client;
   /** Images no registry has (`Given the image "nginx:9.9" does not exist`). */
   readonly missingImages: Set<string>;
+  /** Standing resource usage set by scenarios; kubelets and metrics read it. */
+  readonly loads: Loads;
+  /**
+   * How long pulling an image takes, in ms, by image as written in pod specs
+   * (`nginx:1.27`, or `nginx` for every tag); `*` sets it for every image.
+   * Pulls take no time otherwise.
+   */
+  readonly imagePullTimes: Map<string, number>;
   nodeNames(): string[];
   addNode(node: NodeOptions): string;
   /** The node's kubelet stops: no heartbeats, no pod updates. */
@@ -93,6 +116,20 @@ export interface Cluster {
   /** The machine is gone and its Node object deleted. */
   removeNode(name: string): void;
   isNodeAlive(name: string): boolean;
+  /** The node's kubelet process restarts; its containers keep running. */
+  restartKubelet(name: string): void;
+  /** Cuts (false) or restores (true) the node's network to the control plane; its containers keep running. */
+  setNodeNetwork(name: string, up: boolean): void;
+  isNodeReachable(name: string): boolean;
+  /** Fills the node's disk (its kubelet reports DiskPressure and evicts pods) or frees it again. */
+  setNodeDiskFull(name: string, full: boolean): void;
+  /**
+   * Makes a probe of a pod's containers (one, or all that have it) fail: for
+   * the current container instance (`instance`, a restart cures it), for
+   * every later one too (`always`), or pass again (undefined). Returns the
+   * containers affected, or undefined when no live kubelet runs the pod.
+   */
+  setProbeFault(namespace: string, pod: string, container: string | undefined, probe: 'readiness' | 'liveness' | 'startup', scope: 'instance' | 'always' | undefined): string[] | undefined;
   logs(namespace: string, pod: string, container?: string, previous?: boolean): { lines?: Array<{ time: number; text: string }>; containers: string[] } | undefined;
   /**
    * The running containers of a pod exit with code 1 now (and, with `keep`,
@@ -124,7 +161,16 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   const store = new Store();
   const trace = new Trace();
   const missingImages = new Set<string>();
+  const imagePullTimes = new Map<string, number>();
+  const pullDurationMs = (image: string): number => {
+    const exact = imagePullTimes.get(image);
+    if (exact !== undefined) return exact;
+    const repo = image.split('@')[0].replace(/:[^/:]+$/, '');
+    return imagePullTimes.get(repo) ?? imagePullTimes.get('*') ?? 0;
+  };
+  const loads = new Loads();
   const events = new EventSequence();
+  const serviceAllocation = new ServiceAllocation({ random });
 
   const apiserver = new ApiServer(
     store,
@@ -138,6 +184,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       admission: defaultAdmissionChain(options.admission),
       audit: (e: AuditEntry) => trace.record({ kind: 'request', ...e }),
       perturbation: options.perturbation,
+      serviceAllocation,
     },
   );
   clock.setLivelockDiagnostic((at) => {
@@ -168,6 +215,17 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     } as KubeObject);
   }
 
+  bootstrapServices(bootstrap, (n) => serviceAllocation.indexedIP(n));
+  // ingress-nginx, installed as a cluster add-on: its IngressClass and its load balancer's address.
+  const cloud = new Cloud();
+  const ingressAddress = cloud.allocateIP()!;
+  bootstrap.create(R.ingressClasses, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IngressClass',
+    metadata: { name: INGRESS_CLASS, labels: { 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/name': 'ingress-nginx' } },
+    spec: { controller: INGRESS_CONTROLLER },
+  } as KubeObject);
+
   const disabled = new Set(options.disabledControllers ?? []);
   const caBundle = fakeCABundle(random);
   const wrap = options.wrapController ?? ((c: Controller) => c);
@@ -179,10 +237,13 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       nodeIpamController(),
       nodeLifecycleController(),
       taintEvictionController(),
+      disruptionController(),
       replicaSetController(),
       deploymentController(),
       podGarbageCollector(),
       garbageCollector(),
+      endpointSliceController(),
+      endpointsController(),
     ]
       .filter((c) => !disabled.has(c.name))
       .map(wrap);
@@ -205,6 +266,12 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     makeControllers,
   );
   manager.start();
+  // Outside kube-controller-manager: the cloud-controller-manager's service controller and the ingress controller.
+  const addons = new ControllerManager(
+    { clock, random, clientFor: (name) => system(name), events, onError: (e) => trace.record({ kind: 'reconcile-error', ...e }) },
+    [serviceController(cloud), ingressController(ingressAddress)].filter((c) => !disabled.has(c.name)),
+  );
+  addons.start();
 
   const schedulerClient = apiserver.client({ user: 'system:kube-scheduler', component: 'default-scheduler' });
   const scheduler = new Scheduler({
@@ -217,6 +284,21 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   scheduler.start();
 
   const kubelets = new Map<string, Kubelet>();
+  const network = new Network({
+    client: system('network', 'system:serviceaccount:kube-system:calico-node'),
+    clock,
+    seed,
+    proxyMode: options.proxyMode,
+    apiserver: { ip: APISERVER_ADDRESS, port: APISERVER_PORT },
+    ingressAddress,
+    ingressClass: INGRESS_CLASS,
+    dataplane: {
+      // A node cut off the network is as unreachable to traffic as a dead one.
+      nodeAlive: (n) => (kubelets.get(n)?.running ?? false) && (kubelets.get(n)?.reachable ?? false),
+      connect: (n, uid, port, protocol) => kubelets.get(n)?.connect(uid, port, protocol) ?? { ok: false, kind: 'timeout', why: `node ${n} does not exist` },
+    },
+  });
+  const proxyClient = (name: string) => apiserver.client({ user: 'system:kube-proxy', component: 'kube-proxy', node: name });
   let nodeCount = 0;
   const addNode = (n: NodeOptions): string => {
     nodeCount++;
@@ -243,11 +325,17 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       random,
       recorder: newRecorder(client, { component: 'kubelet', host: name, now: () => clock.now(), iso: (ms) => clock.iso(ms) }, events),
       missingImages: () => missingImages,
+      usage: loads,
+      pullDurationMs,
     });
     kubelets.set(name, kubelet);
     kubelet.start();
+    network.startNode(name, proxyClient(name));
     return name;
   };
+  loads.onChange(() => {
+    for (const k of kubelets.values()) k.usageChanged();
+  });
   const nodes = options.nodes ?? 0;
   if (typeof nodes === 'number') for (let i = 0; i < nodes; i++) addNode({});
   else for (const n of nodes) addNode(n);
@@ -264,15 +352,25 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     random,
     trace,
     scheduler,
+    network,
     store,
     missingImages,
+    loads,
+    imagePullTimes,
     client: (identity = USER) => apiserver.client(identity, { fieldValidation: 'Strict' }),
     nodeNames: () => [...kubelets.keys()],
     addNode,
-    killNode: (name) => kubelet(name).die(),
-    reviveNode: (name) => kubelet(name).start(),
+    killNode: (name) => {
+      kubelet(name).die();
+      network.stopNode(name);
+    },
+    reviveNode: (name) => {
+      kubelet(name).start();
+      network.startNode(name, proxyClient(name));
+    },
     removeNode: (name) => {
       kubelet(name).die();
+      network.stopNode(name);
       kubelets.delete(name);
       try {
         system('cloud-node-lifecycle-controller').delete(R.nodes, undefined, name);
@@ -281,6 +379,18 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       }
     },
     isNodeAlive: (name) => kubelet(name).running,
+    restartKubelet: (name) => kubelet(name).restart(),
+    setNodeNetwork: (name, up) => kubelet(name).setNetwork(up),
+    isNodeReachable: (name) => kubelet(name).reachable,
+    setNodeDiskFull: (name, full) => kubelet(name).setDiskFull(full),
+    setProbeFault: (ns, pod, container, probe, scope) => {
+      for (const k of kubelets.values()) {
+        if (!k.running) continue;
+        const hit = k.setProbeFault(ns, pod, container, probe, scope);
+        if (hit !== undefined) return hit;
+      }
+      return undefined;
+    },
     logs: (ns, pod, container, previous = false) => {
       for (const k of kubelets.values()) {
         const r = k.logs(ns, pod, container, previous);

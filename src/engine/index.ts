@@ -4,6 +4,7 @@
  */
 export { createCluster, USER, type Cluster, type ClusterOptions, type NodeOptions } from './cluster.ts';
 export { Trace, formatEntry, formatOffset, type TraceEntry } from './trace.ts';
+export { Loads, type LoadRule, type LoadSource, type Usage } from './loads.ts';
 export { Clock, EPOCH_MS, LivelockError, type TaskHandle } from './clock/clock.ts';
 export { Random } from './clock/random.ts';
 export type { Client, Identity, ListOptions, ListResult, WatchEvent, DeleteOptions, PatchType } from './client/client.ts';
@@ -25,4 +26,13 @@ export type { SchedulerConfiguration, SchedulerProfile } from './scheduler/profi
 export { DEFAULT_CONTROLLER_CONFIG, type ControllerConfig, type Controller, type ControllerContext, type Result as ReconcileResult } from './controllers/manager.ts';
 export type { Perturbation, WatchBatch, WatchDelivery, ReconcileAttempt, ControllerCrash } from './clock/perturbation.ts';
 export { REGISTRY as SCHEDULER_PLUGINS } from './scheduler/plugins/registry.ts';
-export { applyPatch } from './api/patch.ts';
+export { applyPatch, createMergePatch, jsonEqual } from './api/patch.ts';
+export { createThreeWayMergePatch, createTwoWayMergePatch, createThreeWayJsonMergePatch } from './api/patch-diff.ts';
+export { getLastApplied, withLastApplied, goJson, LAST_APPLIED_ANNOTATION } from './api/last-applied.ts';
+export { Network, OUTSIDE_CLIENT_IP, type DataPlane } from './network/network.ts';
+export { parseTarget, type RequestResult, type TrafficSource, type FailureKind, TrafficStream } from './network/traffic.ts';
+export { answer as dnsAnswer, resolve as dnsResolve, searchPath as dnsSearchPath, CLUSTER_DOMAIN, CLUSTER_DNS_IP, type DnsAnswer, type DnsData } from './network/dns.ts';
+export { routeIngress, pathMatches, hostMatches, type Ingress } from './network/ingress-routing.ts';
+export { connectionAllowed, type NetworkPolicy, type PolicyContext } from './network/network-policy.ts';
+export { KubeProxy, categorize, type ProxyMode, type ProxyEndpoint } from './network/kube-proxy.ts';
+export { INGRESS_CLASS } from './network/ingress-controller.ts';

@@ -32,7 +32,9 @@ export function parseTaints(text: string, where: string): Taint[] {
     .filter(Boolean)
     .map((t) => {
       try {
-        return parseTaint(t);
+        const taint = parseTaint(t);
+        if (!taint.effect) throw new Error('the effect is missing');
+        return taint;
       } catch (e) {
         throw new UserError(`${where}: "${t}" is not a taint: write it as key=value:Effect (NoSchedule, PreferNoSchedule or NoExecute); ${(e as Error).message}`);
       }

@@ -56,6 +56,8 @@ export class KubeWorld extends World<KubecukeParameters> {
   /** Where "at all times" checks look back to. */
   marker?: HistoryMarker;
   readonly missingImages = new Set<string>();
+  /** Image pull times declared before the cluster exists. */
+  readonly imagePullTimes = new Map<string, number>();
   /** Line of the current step's doc string (the `"""` line) in the feature file. */
   docStringLine?: number;
   /** Cluster options set by steps before the cluster exists (e.g. a perturbed event loop); they win over the run's. */
@@ -87,6 +89,7 @@ export class KubeWorld extends World<KubecukeParameters> {
     const opts = this.parameters.cluster ?? {};
     this.current = createCluster({ ...opts, ...this.clusterOptions, seed: this.seed, nodes });
     for (const image of this.missingImages) this.current.missingImages.add(image);
+    for (const [image, ms] of this.imagePullTimes) this.current.imagePullTimes.set(image, ms);
     this.current.trace.record({ kind: 'step', at: this.current.clock.now(), text: `cluster with ${this.current.nodeNames().length} nodes, seed ${this.seed}` });
     return this.current;
   }

@@ -50,7 +50,9 @@ export interface KubectlContext {
    * passed, calling `predicate` after every change of cluster state. Returns
    * whether it held. `timeoutMs` is Infinity when the user set no timeout;
    * the harness then applies its own bound and returns false when it runs out.
-   * Without it, waiting verbs look once and do not wait.
+   * A predicate that never holds makes it a sleep of `timeoutMs` (drain waits
+   * 5 s so between refused evictions). Without it, waiting verbs look once and
+   * do not wait.
    */
   waitFor?(predicate: () => boolean, timeoutMs: number): boolean;
   /** Container logs for `kubectl logs`; without it `logs` reports that logs are unavailable. */

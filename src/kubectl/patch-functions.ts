@@ -1,8 +1,7 @@
 /**
  * The engine's patch semantics kubectl uses beyond `applyPatch`: the
  * three-way and two-way strategic merge patches and the last-applied
- * annotation. This is the one place kubectl reaches past
- * src/engine/index.ts, until the engine's public surface exports these.
+ * annotation.
  */
 export {
   createThreeWayMergePatch,
@@ -12,4 +11,4 @@ export {
   getLastApplied,
   withLastApplied,
   LAST_APPLIED_ANNOTATION,
-} from '../engine/api/patch.ts';
+} from '../engine/index.ts';

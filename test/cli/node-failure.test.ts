@@ -10,7 +10,7 @@ const SEED_SCENARIO = `${FEATURE}:27`;
 describe('the node-failure feature follows the upstream timings', () => {
   it('passes with the upstream grace period (50 s) and toleration (300 s)', () => {
     const r = runCli(['test', FEATURE]);
-    expect(r.output).toContain('3 scenarios (3 passed)');
+    expect(r.output).toContain('4 scenarios (4 passed)');
     expect(r.status).toBe(0);
   });
 
@@ -41,7 +41,7 @@ describe('one seed, one history', () => {
     const a = traces(1);
     const b = traces(1);
     const c = traces(2);
-    expect([...a.keys()]).toEqual(['node-failure-27.trace', 'node-failure-41.trace', 'node-failure-50.trace']);
+    expect([...a.keys()]).toEqual(['node-failure-27.trace', 'node-failure-41.trace', 'node-failure-50.trace', 'node-failure-67.trace']);
     for (const [file, text] of a) {
       expect(text.split('\n').length).toBeGreaterThan(100);
       expect(b.get(file)).toBe(text);

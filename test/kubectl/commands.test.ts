@@ -81,3 +81,39 @@ describe('command line handling', () => {
     }
   });
 });
+
+describe('client dry runs of generators', () => {
+  it('print the object as kubectl would send it', () => {
+    const k = kubectlOn();
+    expect(k.run('kubectl create deployment web --image=nginx --dry-run=client -o yaml').stdout).toBe(
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  creationTimestamp: null',
+        '  labels:',
+        '    app: web',
+        '  name: web',
+        'spec:',
+        '  replicas: 1',
+        '  selector:',
+        '    matchLabels:',
+        '      app: web',
+        '  strategy: {}',
+        '  template:',
+        '    metadata:',
+        '      creationTimestamp: null',
+        '      labels:',
+        '        app: web',
+        '    spec:',
+        '      containers:',
+        '      - image: nginx',
+        '        name: nginx',
+        '        resources: {}',
+        'status: {}',
+        '',
+      ].join('\n'),
+    );
+    expect(k.run('kubectl get deployments').stderr).toBe('No resources found in default namespace.\n');
+  });
+});

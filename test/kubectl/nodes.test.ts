@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { R } from '../../src/engine/index.ts';
+import { R, StatusError, type Client, type DeleteOptions } from '../../src/engine/index.ts';
+import { runKubectl } from '../../src/kubectl/index.ts';
 import { kubectlOn, webDeployment } from './cluster-helpers.ts';
 
 const node = (k: ReturnType<typeof kubectlOn>, name: string) => k.cluster.client().get(R.nodes, undefined, name) as any;
@@ -98,5 +99,47 @@ describe('kubectl drain', () => {
     const r = k.run('kubectl drain node-3 --ignore-daemonsets --dry-run=client');
     expect(r).toEqual({ exitCode: 0, stdout: 'node/node-3 cordoned (dry run)\nnode/node-3 drained (dry run)\n', stderr: 'Warning: ignoring DaemonSet-managed Pods: default/agent-x\n' });
     expect(node(k, 'node-3').spec.unschedulable).toBeUndefined();
+  });
+});
+
+describe('kubectl drain and disruption budgets', () => {
+  const budget = "Cannot evict pod as it would violate the pod's disruption budget.";
+
+  /** The cluster's own client, whose first `refusals` evictions are refused with 429 as a disruption budget refuses them. */
+  function refusingClient(k: ReturnType<typeof kubectlOn>, refusals: number): Client {
+    const real = k.cluster.client();
+    let left = refusals;
+    return new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop === 'evict')
+          return (ns: string, name: string, opts?: DeleteOptions) => {
+            if (left-- > 0) throw new StatusError({ reason: 'TooManyRequests', code: 429, message: budget });
+            return target.evict(ns, name, opts);
+          };
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+  }
+
+  it('retries a refused eviction every 5 seconds of simulated time', () => {
+    const k = kubectlOn(undefined, { 'solo.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: solo}\nspec:\n  nodeName: node-1\n  containers: [{name: c, image: nginx}]\n' });
+    k.run('kubectl apply -f solo.yaml');
+    const start = k.cluster.clock.now();
+    const r = runKubectl(refusingClient(k, 2), 'kubectl drain node-1 --force', k.ctx);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe('node/node-1 cordoned\nevicting pod default/solo\nevicting pod default/solo\nevicting pod default/solo\npod/solo evicted\nnode/node-1 drained\n');
+    const retry = `error when evicting pods/"solo" -n "default" (will retry after 5s): ${budget}\n`;
+    expect(r.stderr).toBe(`Warning: deleting Pods that declare no controller: default/solo\n${retry}${retry}`);
+    expect(k.cluster.clock.now() - start).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('gives up at --timeout with the global timeout error', () => {
+    const k = kubectlOn(undefined, { 'solo.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: solo}\nspec:\n  nodeName: node-1\n  containers: [{name: c, image: nginx}]\n' });
+    k.run('kubectl apply -f solo.yaml');
+    const r = runKubectl(refusingClient(k, 100), 'kubectl drain node-1 --force --timeout=7s', k.ctx);
+    expect(r.exitCode).toBe(1);
+    const fatal = 'error when evicting pods/"solo" -n "default": global timeout reached: 7s';
+    expect(r.stderr.endsWith(`error: unable to drain node "node-1" due to error: ${fatal}, continuing command...\nThere are pending nodes to be drained:\n node-1\nerror: ${fatal}\n`)).toBe(true);
+    expect(r.stderr).toContain(`There are pending pods in node "node-1" when an error occurred: ${fatal}\npod/solo\n`);
   });
 });

@@ -46,7 +46,9 @@ import type {
 import type { AdmissionAttributes, AdmissionContext, AdmissionOperation, AdmissionPlugin } from './admission/types.ts';
 import { strategyFor } from './strategy.ts';
 import type { Perturbation, WatchDelivery } from '../clock/perturbation.ts';
+import { type PodDisruptionBudget, evictPod } from './registry/eviction.ts';
 import { fieldLabelSupported } from './field-labels.ts';
+import type { ServiceAllocation, Transaction } from './registry/service-allocation.ts';
 
 /** What the API server needs from its surroundings: time, randomness and the event loop. */
 export interface ApiServerEnv {
@@ -81,6 +83,8 @@ export interface ApiServerOptions {
   audit?: (e: AuditEntry) => void;
   /** Disturbs watch delivery (tests only; see clock/perturbation.ts). */
   perturbation?: Perturbation;
+  /** The Service registry's cluster IP and node port allocators; without them Services get none. */
+  serviceAllocation?: ServiceAllocation;
 }
 
 /** Field validation levels of the API (fieldValidation query parameter). */
@@ -98,6 +102,7 @@ export class ApiServer {
   private readonly admissionCtx: AdmissionContext;
   private readonly hubs = new Map<ResourceType, WatchHub>();
   private readonly perturbation: Perturbation | undefined;
+  private readonly services?: ServiceAllocation;
 
   constructor(
     readonly store: Store,
@@ -107,6 +112,8 @@ export class ApiServer {
     this.admission = options.admission;
     this.audit = options.audit ?? (() => {});
     this.perturbation = options.perturbation;
+    this.services = options.serviceAllocation;
+    this.services?.load(this.store.list(storePrefix(R.services)).map((e) => e.value));
     this.admissionCtx = {
       get: (type, ns, name) => this.store.get(storeKey(type, ns, name))?.value,
       list: (type, ns) => this.store.list(storePrefix(type, ns)).map((e) => e.value),
@@ -147,7 +154,26 @@ export class ApiServer {
     applyDefaults(type, obj);
     const displayName = obj.metadata.name ?? obj.metadata.generateName ?? '';
     this.runAdmission('admit', 'CREATE', type, obj, undefined, user, opts, ns, displayName);
+    // The registry's BeginCreate: Services get their cluster IPs and node ports before validation.
+    let txn: Transaction | undefined;
+    try {
+      txn = type === R.services ? this.services?.allocateCreate(obj, displayName) : undefined;
+    } catch (e) {
+      if (e instanceof StatusError) this.record(user, 'create', type, ns, displayName, e.code, undefined, e.message);
+      throw e;
+    }
+    try {
+      const out = this.createAdmitted(user, type, obj, opts, ns);
+      if (opts.dryRun) txn?.revert();
+      else txn?.commit();
+      return out;
+    } catch (e) {
+      txn?.revert();
+      throw e;
+    }
+  }
 
+  private createAdmitted(user: Identity, type: ResourceType, obj: Mutable, opts: ServerWriteOptions, ns: string | undefined): Stored {
     // Store.Create: system fields and the generated name first ("init metadata as early as possible"),
     // then rest.BeforeCreate: the strategy's PrepareForCreate (which may use the uid), then validation.
     obj.metadata.uid = this.env.random.uuid();
@@ -217,6 +243,38 @@ export class ApiServer {
     // An update without a resourceVersion is unconditional: it applies to the current object.
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     this.runAdmission('admit', 'UPDATE', type, next, old, user, opts, ns, name, status ? 'status' : undefined);
+    // The registry's BeginUpdate: allocations follow type changes; released values go only on success.
+    let txn: Transaction | undefined;
+    try {
+      txn = type === R.services && !status ? this.services?.allocateUpdate(next, old, name) : undefined;
+    } catch (e) {
+      if (e instanceof StatusError) this.record(user, verb, type, ns, name, e.code, undefined, e.message);
+      throw e;
+    }
+    try {
+      const out = this.updateAdmitted(user, type, next, old, cur.modRevision, opts, status, verb, ns, name);
+      if (opts.dryRun || out === old) txn?.revert();
+      else txn?.commit();
+      return out;
+    } catch (e) {
+      txn?.revert();
+      throw e;
+    }
+  }
+
+  private updateAdmitted(
+    user: Identity,
+    type: ResourceType,
+    next: Mutable,
+    old: Stored,
+    modRevision: number,
+    opts: ServerWriteOptions,
+    status: boolean,
+    verb: AuditEntry['verb'],
+    ns: string | undefined,
+    name: string,
+  ): Stored {
+    const key = storeKey(type, ns, name);
     const semantic = status ? validateStatusUpdate(type, next, old) : validateUpdate(type, next, old);
     this.refuseIfInvalid(type, ns, name, this.validationErrors(type, next, semantic), user, verb);
     this.runAdmission('validate', 'UPDATE', type, next, old, user, opts, ns, name, status ? 'status' : undefined);
@@ -227,11 +285,12 @@ export class ApiServer {
     const finalizing = next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length && !next.metadata.deletionGracePeriodSeconds;
     try {
       if (finalizing && !this.keepsAfterFinalizers(type, next)) {
-        const gone = this.store.delete(key, cur.modRevision, (v, rev) => ({ ...v, metadata: { ...v.metadata, resourceVersion: String(rev) } }) as Stored);
+        const gone = this.store.delete(key, modRevision, (v, rev) => ({ ...v, metadata: { ...v.metadata, resourceVersion: String(rev) } }) as Stored);
         this.record(user, 'delete', type, ns, name, 200, gone.modRevision, 'finalizers removed');
+        this.afterDelete(type, gone.value);
         return gone.value;
       }
-      const entry = this.store.update(key, cur.modRevision, (rev) => ({ ...next, metadata: { ...next.metadata, resourceVersion: String(rev) } }) as Stored);
+      const entry = this.store.update(key, modRevision, (rev) => ({ ...next, metadata: { ...next.metadata, resourceVersion: String(rev) } }) as Stored);
       this.record(user, verb, type, ns, name, 200, entry.modRevision, undefined, status ? 'status' : undefined);
       return entry.value;
     } catch (e) {
@@ -255,7 +314,7 @@ export class ApiServer {
     return this.update(user, type, next, opts, opts.subresource === 'status', 'patch');
   }
 
-  delete(user: Identity, type: ResourceType, namespace: string | undefined, name: string, opts: DeleteOptions = {}, verb: 'delete' | 'evict' = 'delete'): Stored | undefined {
+  delete(user: Identity, type: ResourceType, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Stored | undefined {
     const ns = this.ns(type, namespace);
     const key = storeKey(type, ns, name);
     const cur = this.store.get(key);
@@ -275,7 +334,7 @@ export class ApiServer {
     if (custom) {
       if (deepEqual(custom, obj)) return obj;
       const entry = this.store.update(key, cur.modRevision, (rev) => ({ ...custom, metadata: { ...custom.metadata, resourceVersion: String(rev) } }) as Stored);
-      this.record(user, verb, type, ns, name, 200, entry.modRevision, 'marked for deletion');
+      this.record(user, 'delete', type, ns, name, 200, entry.modRevision, 'marked for deletion');
       return entry.value;
     }
 
@@ -307,13 +366,27 @@ export class ApiServer {
         if (!next.metadata.finalizers) delete next.metadata.finalizers;
         if (deepEqual(next, obj)) return obj;
         const entry = this.store.update(key, cur.modRevision, (rev) => ({ ...next, metadata: { ...next.metadata, resourceVersion: String(rev) } }) as Stored);
-        this.record(user, verb, type, ns, name, 200, entry.modRevision, grace > 0 ? `graceful, ${grace}s` : 'waiting for finalizers');
+        this.record(user, 'delete', type, ns, name, 200, entry.modRevision, grace > 0 ? `graceful, ${grace}s` : 'waiting for finalizers');
         return entry.value;
       }
     }
     const gone = this.store.delete(key, cur.modRevision, (v, rev) => ({ ...v, metadata: { ...v.metadata, resourceVersion: String(rev) } }) as Stored);
-    this.record(user, verb, type, ns, name, 200, gone.modRevision);
+    this.record(user, 'delete', type, ns, name, 200, gone.modRevision);
+    this.afterDelete(type, gone.value);
     return undefined;
+  }
+
+  /**
+   * The Service registry's AfterDelete: its allocations are released and its
+   * Endpoints deleted with it (so a new Service of the same name never sees
+   * stale addresses); EndpointSlices go by garbage collection.
+   */
+  private afterDelete(type: ResourceType, obj: Stored): void {
+    if (type !== R.services) return;
+    this.services?.release(obj);
+    const ns = obj.metadata.namespace;
+    if (!this.store.get(storeKey(R.endpoints, ns, obj.metadata.name))) return;
+    this.delete({ user: 'system:apiserver', component: 'kube-apiserver' }, R.endpoints, ns, obj.metadata.name);
   }
 
   /** POST pods/{name}/binding (pkg/registry/core/pod/storage: assignPod). */
@@ -340,11 +413,28 @@ export class ApiServer {
     this.record(user, 'bind', R.pods, namespace, podName, 201, entry.modRevision, `to ${nodeName}`, 'binding');
   }
 
-  /** POST pods/{name}/eviction: deletes the pod through the Eviction API. */
+  /** POST pods/{name}/eviction: a delete that respects PodDisruptionBudgets (registry/eviction.ts). */
   evict(user: Identity, namespace: string, podName: string, opts: DeleteOptions = {}): void {
-    this.get(R.pods, namespace, podName);
-    // Recorded as an eviction, so that histories can tell evictions from deletions.
-    this.delete(user, R.pods, namespace, podName, opts, 'evict');
+    const loopback: Identity = { user: 'system:apiserver', component: 'kube-apiserver' };
+    try {
+      evictPod(
+        {
+          getPod: (ns, name) => this.get(R.pods, ns, name) as Stored<Pod>,
+          listBudgets: (ns) => this.list(R.podDisruptionBudgets, { namespace: ns }).items as Array<Stored<PodDisruptionBudget>>,
+          updateBudgetStatus: (pdb) => void this.update(loopback, R.podDisruptionBudgets, pdb, {}, true),
+          updatePodStatus: (pod) => this.update(user, R.pods, pod, {}, true) as Stored<Pod>,
+          deletePod: (ns, name, o) => void this.delete(user, R.pods, ns, name, o),
+          nowIso: () => this.env.iso(),
+        },
+        namespace,
+        podName,
+        opts,
+      );
+    } catch (e) {
+      if (e instanceof StatusError) this.record(user, 'evict', R.pods, namespace, podName, e.code, undefined, e.message, 'eviction');
+      throw e;
+    }
+    this.record(user, 'evict', R.pods, namespace, podName, 201, undefined, undefined, 'eviction');
   }
 
   watch(user: Identity, type: ResourceType, opts: WatchOptions, handler: (e: WatchEvent) => void): Watch {
@@ -455,6 +545,7 @@ export class ApiServer {
     if (res.unknownFields.length) {
       throw badRequest(prefix + 'strict decoding error: ' + res.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`).join(', '));
     }
+    if (type === R.secrets) mergeStringData(obj as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> });
     return obj;
   }
 
@@ -559,6 +650,16 @@ export class ApiServer {
       message,
     });
   }
+}
+
+/** Convert_v1_Secret_To_core_Secret: stringData is write-only, merged over data (base64) and never stored. */
+function mergeStringData(secret: KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> }): void {
+  const sd = secret.stringData;
+  if (sd === undefined || sd === null || typeof sd !== 'object') return;
+  const data = { ...(secret.data && typeof secret.data === 'object' ? secret.data : {}) };
+  for (const [k, v] of Object.entries(sd)) if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+  secret.data = data;
+  delete secret.stringData;
 }
 
 function target(type: ResourceType) {

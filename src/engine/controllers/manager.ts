@@ -64,6 +64,8 @@ export const DEFAULT_CONTROLLER_CONFIG: ControllerConfig = {
 export interface Controller {
   /** The upstream controller name, as its events' source: `replicaset-controller`. */
   readonly name: string;
+  /** The event source component when upstream's differs from the name (`node-controller`). */
+  readonly eventSource?: string;
   setup(ctx: ControllerContext): void;
   reconcile(key: string, ctx: ControllerContext): Result | void;
 }
@@ -181,13 +183,17 @@ export class ControllerManager {
   private readonly crash: CrashSwitch = { writesLeft: Infinity, crashed: false };
   readonly config: ControllerConfig;
 
+  private readonly make: () => readonly Controller[];
+
+  /** `controllers`: the controllers, or a factory of them (needed for restarts to start from nothing). */
   constructor(
     private readonly options: ManagerOptions,
-    private readonly make: () => readonly Controller[],
+    controllers: readonly Controller[] | (() => readonly Controller[]),
   ) {
     // One shared informer factory, as kube-controller-manager shares its informers.
     this.informers = new InformerFactory(options.clientFor('kube-controller-manager'));
-    this.controllers = make();
+    this.make = typeof controllers === 'function' ? controllers : () => controllers;
+    this.controllers = this.make();
     this.config = { ...DEFAULT_CONTROLLER_CONFIG, ...(options.config ?? {}) };
   }
 
@@ -209,7 +215,7 @@ export class ControllerManager {
     };
     for (const c of this.controllers) {
       const client = this.options.perturbation?.reconcile ? crashingClient(this.options.clientFor(c.name), this.crash) : this.options.clientFor(c.name);
-      const recorder = newRecorder(client, { component: c.name, now: () => clock.now(), iso: (ms) => clock.iso(ms) }, this.options.events);
+      const recorder = newRecorder(client, { component: c.eventSource ?? c.name, now: () => clock.now(), iso: (ms) => clock.iso(ms) }, this.options.events);
       let queue!: WorkQueue;
       const ctx: ControllerContext = {
         client,

@@ -23,6 +23,7 @@ export class HistoryChecker {
   private traceIndex = 0;
   private readonly times = new Map<number, number>();
   private readonly writers = new Map<number, { component: string; verb: string }>();
+  private readonly evictions = new Set<string>();
   private readonly monitors: Array<{ name: string; monitor: Monitor }> = [];
   private pending: Violation[] = [];
   /** Store changes checked so far. */
@@ -44,6 +45,7 @@ export class HistoryChecker {
       client: cluster.client({ user: 'system:serviceaccount:kube-system:kubecuke-observer', component: OBSERVER_COMPONENT }),
       timeOf: (r) => this.times.get(r),
       writerOf: (r) => this.writers.get(r),
+      evicted: (ns, name, at) => this.evictions.has(`${ns}/${name}@${at}`),
       staleness: options.staleness ?? 0,
       watchesPerturbed: options.watchesPerturbed ?? false,
     };
@@ -58,10 +60,12 @@ export class HistoryChecker {
     const entries = this.cluster.trace.entries;
     for (; this.traceIndex < entries.length; this.traceIndex++) {
       const e = entries[this.traceIndex];
-      if (e.kind === 'request' && e.revision !== undefined) {
+      if (e.kind !== 'request') continue;
+      if (e.revision !== undefined) {
         this.times.set(e.revision, e.at);
         this.writers.set(e.revision, { component: e.component, verb: e.verb });
       }
+      if (e.verb === 'evict' && e.code < 400) this.evictions.add(`${e.namespace}/${e.name}@${e.at}`);
     }
   }
 

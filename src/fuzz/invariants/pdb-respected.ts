@@ -57,8 +57,10 @@ export const pdbRespected: Invariant = {
     return {
       onEvent(e: StoreEvent, state: View) {
         if (!e.key.startsWith(PODS) || !e.prev) return;
-        if (ctx.writerOf(e.revision)?.verb !== 'evict') return;
         const prev = e.prev as Stored<Pod>;
+        const gone = e.type === 'DELETED' || (e.object.metadata.deletionTimestamp && !prev.metadata.deletionTimestamp);
+        const at = ctx.timeOf(e.revision);
+        if (!gone || at === undefined || !ctx.evicted(prev.metadata.namespace ?? 'default', prev.metadata.name, at)) return;
         if (!healthy(prev)) return;
         const ns = prev.metadata.namespace;
         for (const pdb of state.list<Budget>(R.podDisruptionBudgets, ns)) {

@@ -18,9 +18,21 @@ function nameArg(inv: Invocation): string {
   return inv.args[0];
 }
 
+/** The empty fields a typed Go object serializes (`creationTimestamp: null`, `status: {}`), as client dry runs print them. */
+function asTyped(obj: KubeObject): KubeObject {
+  const o = JSON.parse(JSON.stringify(obj)) as KubeObject & Record<string, unknown>;
+  o.metadata = { creationTimestamp: null as never, ...o.metadata };
+  const template = (o.spec as { template?: { metadata?: Record<string, unknown> } } | undefined)?.template;
+  if (template) template.metadata = { creationTimestamp: null, ...(template.metadata ?? {}) };
+  const statusOf: Record<string, unknown> = { Namespace: {}, Deployment: {}, Job: {}, Service: { loadBalancer: {} } };
+  if (o.kind === 'Namespace' && o.spec === undefined) o.spec = {};
+  if (o.kind in statusOf && o.status === undefined) o.status = statusOf[o.kind];
+  return o;
+}
+
 function finish(inv: Invocation, type: ResourceType, obj: KubeObject): void {
   const dryRun = dryRunOf(inv);
-  const created = createObject(inv.client, type, obj, { namespace: inv.namespace, dryRun, saveConfig: inv.flags.bool('save-config') });
+  const created = createObject(inv.client, type, dryRun === 'client' ? asTyped(obj) : obj, { namespace: dryRun === 'client' && !inv.explicitNamespace ? undefined : inv.namespace, dryRun, saveConfig: inv.flags.bool('save-config') });
   printMutated(inv, created, objectName(type, obj.metadata.name ?? ''), operation('created', dryRun), 0);
 }
 

@@ -19,6 +19,13 @@ import {
 export const NODE_AFFINITY = 'NodeAffinity';
 export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
 
+/** strconv.ParseInt(s, 10, 64): an optional sign and decimal digits only, within int64. */
+function parseInt64(s: string): bigint | undefined {
+  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
+  const n = BigInt(s);
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
+}
+
 function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
   const has = value !== undefined;
   const values = r.values ?? [];
@@ -34,9 +41,9 @@ function requirementMatches(r: NodeSelectorRequirement, value: string | undefine
     case 'Gt':
     case 'Lt': {
       if (!has || values.length !== 1) return false;
-      const a = Number.parseInt(value!, 10);
-      const b = Number.parseInt(values[0], 10);
-      if (Number.isNaN(a) || Number.isNaN(b)) return false;
+      const a = parseInt64(value!);
+      const b = parseInt64(values[0]);
+      if (a === undefined || b === undefined) return false;
       return r.operator === 'Gt' ? a > b : a < b;
     }
     default:
