@@ -181,6 +181,7 @@ export class KubeWorld extends World<KubecukeParameters> {
         if (!existsSync(full) || !statSync(full).isDirectory()) return undefined;
         return readdirSync(full);
       },
+      waitBoundMs: KUBECTL_WAIT_BOUND_MS,
       waitFor: (predicate, timeoutMs) => {
         const deadline = cluster.clock.now() + (Number.isFinite(timeoutMs) ? timeoutMs : KUBECTL_WAIT_BOUND_MS);
         cluster.settle();

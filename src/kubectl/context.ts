@@ -55,6 +55,12 @@ export interface KubectlContext {
    * do not wait.
    */
   waitFor?(predicate: () => boolean, timeoutMs: number): boolean;
+  /**
+   * The harness's bound on a wait the user set no timeout for, ms: verbs that
+   * wait in several steps (drain retrying refused evictions) stop there too,
+   * so that nothing waits forever.
+   */
+  waitBoundMs?: number;
   /** Container logs for `kubectl logs`; without it `logs` reports that logs are unavailable. */
   logs?: LogProvider;
   /** Standard input, for `-f -`. */

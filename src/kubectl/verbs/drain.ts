@@ -91,7 +91,9 @@ function removePods(inv: Invocation, pods: Array<Stored<Pod>>, dryRun: 'none' | 
   const deleteOpts = grace >= 0 ? { gracePeriodSeconds: grace } : {};
   const timeout = flags.int('timeout', 0);
   const start = ctx.now();
-  const deadline = timeout > 0 ? start + timeout : Infinity;
+  // Without --timeout kubectl retries refused evictions forever; the harness's bound stops it.
+  const bound = timeout > 0 ? timeout : (ctx.waitBoundMs ?? Infinity);
+  const deadline = start + bound;
   const useEviction = !flags.bool('disable-eviction');
   const errors: KubectlError[] = [];
   const waiting = new Map<string, Stored<Pod>>();
@@ -145,7 +147,8 @@ function removePods(inv: Invocation, pods: Array<Stored<Pod>>, dryRun: 'none' | 
     if (retry.length === 0) break;
     const left = deadline - ctx.now();
     if (!ctx.waitFor || left <= 0) {
-      for (const p of retry) errors.push(new KubectlError(`error when evicting pods/${JSON.stringify(p.metadata.name)} -n ${JSON.stringify(p.metadata.namespace)}: global timeout reached: ${formatDuration(timeout)}`));
+      const why = timeout > 0 ? `global timeout reached: ${formatDuration(timeout)}` : `still refused after ${formatDuration(bound)} (kubectl drain without --timeout would wait forever)`;
+      for (const p of retry) errors.push(new KubectlError(`error when evicting pods/${JSON.stringify(p.metadata.name)} -n ${JSON.stringify(p.metadata.namespace)}: ${why}`));
       break;
     }
     ctx.waitFor(() => {
