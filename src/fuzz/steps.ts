@@ -7,6 +7,7 @@
 import type { KubeWorld } from '../harness/world.ts';
 import { nodeComesBack, nodeDies, nodeJoins, nodeRemoved, nodesFromTable, requireNode } from '../harness/nodes.ts';
 import { crashPod, deleteObject, runOrFail } from '../harness/actions.ts';
+import { drainOnce } from '../harness/failures.ts';
 import { UserError } from '../harness/errors.ts';
 import { type PerturbationSpec, SeededPerturbation, parsePerturbation, perturbationText } from './arbitraries/perturbation.ts';
 import { type NodeSpec, nodeTable } from './arbitraries/nodes.ts';
@@ -99,6 +100,7 @@ export const steps = {
       runOrFail(w, ['drain', node, '--ignore-daemonsets']);
     },
   }),
+  tryDrain: (node: string): ScenarioStep => ({ keyword: 'When', text: `I try to drain node "${node}"`, run: (w) => void drainOnce(w, node) }),
   uncordon: (node: string): ScenarioStep => ({
     keyword: 'When',
     text: `I uncordon node "${node}"`,

@@ -50,10 +50,17 @@ export class NodeRemoved extends OnNode {
 }
 
 export class NodeDrained extends OnNode {
+  /** With disruption budgets a drain may be refused: it is tried, and may fail. */
+  constructor(
+    index: number,
+    readonly tolerant = false,
+  ) {
+    super(index);
+  }
   // kubectl drain waits for the evicted pods to go, which needs a live kubelet.
   protected candidates = (m: Readonly<Model>) => nodesIn(m as Model, 'up').filter((n) => !n.cordoned);
   protected act(n: NodeModel, h: FuzzHistory) {
-    h.do(steps.drain(n.name));
+    h.do(this.tolerant ? steps.tryDrain(n.name) : steps.drain(n.name));
     n.cordoned = true;
   }
 }
@@ -92,6 +99,6 @@ export const NODE_COMMANDS: readonly CommandKind[] = [
   { name: 'node-comes-back', arbitrary: () => index.map((i) => new NodeComesBack(i)) },
   { name: 'node-joins', arbitrary: () => fc.tuple(fc.constantFrom(4000, 2000, 8000), fc.constantFrom(8192, 4096, 16384)).map(([c, mem]) => new NodeJoins(c, mem)) },
   { name: 'node-removed', arbitrary: () => index.map((i) => new NodeRemoved(i)) },
-  { name: 'node-drained', arbitrary: () => index.map((i) => new NodeDrained(i)) },
+  { name: 'node-drained', arbitrary: (c) => index.map((i) => new NodeDrained(i, c.pdbs)) },
   { name: 'node-uncordoned', arbitrary: () => index.map((i) => new NodeUncordoned(i)) },
 ];
