@@ -165,7 +165,8 @@ export function addFuzzCommand(program: Command): void {
       const tty = process.stderr.isTTY === true;
       let lastPrint = -Infinity;
       const progress = (p: Progress) => {
-        const line = `fuzz: ${p.histories}/${o.runs} histories, ${p.steps} events, ${p.distinctStates} distinct states, ${(p.wallMs / 1000).toFixed(1)}s`;
+        const done = p.histories > o.runs ? `${o.runs}/${o.runs} histories and ${p.histories - o.runs} more while shrinking` : `${p.histories}/${o.runs} histories`;
+        const line = `fuzz: ${done}, ${p.steps} events, ${p.distinctStates} distinct states, ${(p.wallMs / 1000).toFixed(1)}s`;
         if (tty) process.stderr.write(`\r${line}`);
         else if (p.wallMs - lastPrint >= 5000 || p.histories === o.runs) {
           lastPrint = p.wallMs;

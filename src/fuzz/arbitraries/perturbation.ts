@@ -133,8 +133,9 @@ export class SeededPerturbation implements Perturbation {
 }
 
 /** What a perturbation means for judging a history: how stale a component's view may be, and whether caches may lag at all. */
-export function judgement(p: unknown): { staleness: number; watchesPerturbed: boolean } {
-  if (!(p instanceof SeededPerturbation)) return { staleness: 0, watchesPerturbed: false };
+export function judgement(p: unknown): { staleness: number; watchesPerturbed: boolean; perturbed: boolean } {
+  if (!(p instanceof SeededPerturbation)) return { staleness: 0, watchesPerturbed: false, perturbed: false };
   const s = p.spec;
-  return { staleness: s.delay > 0 ? s.maxDelayMs : 0, watchesPerturbed: s.delay > 0 || s.coalesce > 0 || s.drop > 0 };
+  const watches = s.delay > 0 || s.coalesce > 0 || s.drop > 0;
+  return { staleness: s.delay > 0 ? s.maxDelayMs : 0, watchesPerturbed: watches, perturbed: watches || s.crash > 0 };
 }

@@ -33,7 +33,7 @@ export class HistoryChecker {
     private readonly cluster: Cluster,
     invariants: readonly Invariant[],
     start: HistoryStart,
-    options: { staleness?: number; watchesPerturbed?: boolean } = {},
+    options: { staleness?: number; watchesPerturbed?: boolean; perturbed?: boolean } = {},
   ) {
     this.view = new ReplayView(start.snapshot, start.at);
     this.revision = start.revision;
@@ -48,6 +48,7 @@ export class HistoryChecker {
       evicted: (ns, name, at) => this.evictions.has(`${ns}/${name}@${at}`),
       staleness: options.staleness ?? 0,
       watchesPerturbed: options.watchesPerturbed ?? false,
+      perturbed: options.perturbed ?? options.watchesPerturbed ?? false,
     };
     for (const inv of invariants) {
       if (!inv.monitor) continue;

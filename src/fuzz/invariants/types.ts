@@ -47,6 +47,8 @@ export interface MonitorContext {
   readonly staleness: number;
   /** Whether watch deliveries may be delayed, coalesced or dropped (components may act on stale caches). */
   readonly watchesPerturbed: boolean;
+  /** Whether the event loop is perturbed at all (stale caches, or a controller manager down for a while). */
+  readonly perturbed: boolean;
 }
 
 export interface Monitor {
