@@ -4,7 +4,9 @@
  * counterexample.
  */
 import { describe, expect, it } from 'vitest';
-import { broken, informerForgetsRelist, plantedCampaign, rolloutOvershootsSurge, stateLeaksBetweenClusters } from './planted.ts';
+import { runCampaign } from '../../src/fuzz/campaign.ts';
+import { resolveInvariants } from '../../src/fuzz/invariants/registry.ts';
+import { BUDGET, broken, budgetAllowsOneTooMany, informerForgetsRelist, plantedCampaign, rolloutOvershootsSurge, stateLeaksBetweenClusters } from './planted.ts';
 
 describe('planted faults in controllers', () => {
   it('finds a rollout that overshoots maxSurge, down to a few steps', () => {
@@ -28,5 +30,13 @@ describe('planted faults in controllers', () => {
     expect(r.failure!.violations[0].message).toMatch(/^the same steps (gave another trace|failed the second time)/);
     // A fault that is itself not deterministic shrinks less far: fast-check re-runs candidates and the fault moves under it.
     expect(r.failure!.steps.length).toBeLessThanOrEqual(12);
+  });
+
+  it('finds a disruption controller that allows one eviction too many, with budgets in the campaign', () => {
+    const r = runCampaign({ invariants: resolveInvariants(undefined), runs: BUDGET, seed: 1, pdbs: true, cluster: budgetAllowsOneTooMany });
+    expect(broken(r)).toEqual(['pdb-respected']);
+    expect(r.failure!.violations[0].message).toMatch(/was evicted although PodDisruptionBudget "\w+" then had \d+ healthy pods, fewer than the \d+ it requires/);
+    expect(r.failure!.steps.map((s) => s.text)).toContain(r.failure!.steps.find((s) => s.text.startsWith('I try to drain node'))?.text);
+    expect(r.failure!.steps.length).toBeLessThanOrEqual(5);
   });
 });

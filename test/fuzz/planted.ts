@@ -100,3 +100,22 @@ export function plantedCampaign(cluster: Partial<ClusterOptions>): CampaignResul
 export function broken(r: CampaignResult): string[] {
   return [...new Set(r.failure?.violations.map((v) => v.invariant) ?? [])];
 }
+
+/** A disruption controller that allows one disruption more than its budget does. */
+export const budgetAllowsOneTooMany: Partial<ClusterOptions> = {
+  wrapController: (c: Controller): Controller => {
+    if (c.name !== 'disruption-controller') return c;
+    const generous = (client: Client): Client =>
+      new Proxy(client, {
+        get(target, prop, receiver) {
+          if (prop !== 'updateStatus') return Reflect.get(target, prop, receiver);
+          return <T extends KubeObject>(type: typeof R.podDisruptionBudgets, obj: T, opts?: object) => {
+            const o = obj as T & { status?: { disruptionsAllowed?: number } };
+            if (type === R.podDisruptionBudgets && o.status) obj = { ...o, status: { ...o.status, disruptionsAllowed: (o.status.disruptionsAllowed ?? 0) + 1 } } as T;
+            return target.updateStatus(type, obj, opts);
+          };
+        },
+      });
+    return { name: c.name, setup: (ctx) => c.setup({ ...ctx, client: generous(ctx.client) }), reconcile: (key, ctx) => c.reconcile(key, { ...ctx, client: generous(ctx.client) }) };
+  },
+};

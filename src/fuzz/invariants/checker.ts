@@ -23,7 +23,7 @@ export class HistoryChecker {
   private traceIndex = 0;
   private readonly times = new Map<number, number>();
   private readonly writers = new Map<number, { component: string; verb: string }>();
-  private readonly evictions = new Set<string>();
+  private readonly evictions = new Map<string, string>();
   private readonly monitors: Array<{ name: string; monitor: Monitor }> = [];
   private pending: Violation[] = [];
   /** Store changes checked so far. */
@@ -45,7 +45,7 @@ export class HistoryChecker {
       client: cluster.client({ user: 'system:serviceaccount:kube-system:kubecuke-observer', component: OBSERVER_COMPONENT }),
       timeOf: (r) => this.times.get(r),
       writerOf: (r) => this.writers.get(r),
-      evicted: (ns, name, at) => this.evictions.has(`${ns}/${name}@${at}`),
+      evictedBy: (ns, name, at) => this.evictions.get(`${ns}/${name}@${at}`),
       staleness: options.staleness ?? 0,
       watchesPerturbed: options.watchesPerturbed ?? false,
       perturbed: options.perturbed ?? options.watchesPerturbed ?? false,
@@ -66,7 +66,7 @@ export class HistoryChecker {
         this.times.set(e.revision, e.at);
         this.writers.set(e.revision, { component: e.component, verb: e.verb });
       }
-      if (e.verb === 'evict' && e.code < 400) this.evictions.add(`${e.namespace}/${e.name}@${e.at}`);
+      if (e.verb === 'evict' && e.code < 400 && e.message !== 'dry run') this.evictions.set(`${e.namespace}/${e.name}@${e.at}`, e.component);
     }
   }
 

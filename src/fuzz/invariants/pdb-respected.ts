@@ -66,7 +66,9 @@ export const pdbRespected: Invariant = {
         const prev = e.prev as Stored<Pod>;
         const gone = e.type === 'DELETED' || (e.object.metadata.deletionTimestamp && !prev.metadata.deletionTimestamp);
         const at = ctx.timeOf(e.revision);
-        if (!gone || at === undefined || !ctx.evicted(prev.metadata.namespace ?? 'default', prev.metadata.name, at)) return;
+        // An eviction deletes the pod as the one who asked for it, at that instant.
+        const by = at === undefined ? undefined : ctx.evictedBy(prev.metadata.namespace ?? 'default', prev.metadata.name, at);
+        if (!gone || !by || ctx.writerOf(e.revision)?.component !== by) return;
         if (!healthy(prev)) return;
         const ns = prev.metadata.namespace;
         for (const pdb of state.list<Budget>(R.podDisruptionBudgets, ns)) {

@@ -37,8 +37,8 @@ export interface MonitorContext {
   timeOf(revision: number): number | undefined;
   /** Who made the write of a revision, and how (from the API server's audit trail). */
   writerOf(revision: number): { component: string; verb: string } | undefined;
-  /** Whether the Eviction API evicted the pod at that instant (pods/eviction accepted). */
-  evicted(namespace: string, name: string, at: number): boolean;
+  /** Who the Eviction API evicted the pod for at that instant (pods/eviction accepted, not a dry run), if anyone. */
+  evictedBy(namespace: string, name: string, at: number): string | undefined;
   /**
    * Longest a component's view of the cluster may lag the store because
    * watch deliveries are delayed (0 without perturbation). Placement rules
