@@ -434,7 +434,7 @@ export class ApiServer {
       if (e instanceof StatusError) this.record(user, 'evict', R.pods, namespace, podName, e.code, undefined, e.message, 'eviction');
       throw e;
     }
-    this.record(user, 'evict', R.pods, namespace, podName, 201, undefined, undefined, 'eviction');
+    this.record(user, 'evict', R.pods, namespace, podName, 201, undefined, opts.dryRun ? 'dry run' : undefined, 'eviction');
   }
 
   watch(user: Identity, type: ResourceType, opts: WatchOptions, handler: (e: WatchEvent) => void): Watch {
