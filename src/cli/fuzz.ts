@@ -65,7 +65,7 @@ interface FuzzFlags {
   timeBudget?: number;
   replay?: string;
   perturb: boolean;
-  pdbs?: boolean;
+  pdbs: boolean;
   out: string;
   worldParameters?: { cluster?: Partial<ClusterOptions> };
   workers: number;
@@ -79,7 +79,7 @@ function fuzzOptions(o: FuzzFlags): FuzzOptions {
     if (e instanceof UnknownInvariant) throw new UserError(e.message);
     throw e;
   }
-  return { invariants, maxNodes: o.maxNodes, maxPods: o.maxPods, maxCommands: o.maxCommands, perturb: o.perturb, pdbs: o.pdbs ?? false, cluster: o.worldParameters?.cluster };
+  return { invariants, maxNodes: o.maxNodes, maxPods: o.maxPods, maxCommands: o.maxCommands, perturb: o.perturb, pdbs: o.pdbs, cluster: o.worldParameters?.cluster };
 }
 
 /** The command line that replays a failure with the same generation settings. */
@@ -90,7 +90,7 @@ function replayCommand(o: FuzzFlags, f: Failure): string {
   if (o.maxPods !== 40) args.push(`--max-pods ${o.maxPods}`);
   if (o.maxCommands !== 12) args.push(`--max-commands ${o.maxCommands}`);
   if (!o.perturb) args.push('--no-perturb');
-  if (o.pdbs) args.push('--pdbs');
+  if (!o.pdbs) args.push('--no-pdbs');
   if (o.worldParameters) args.push(`--world-parameters '${JSON.stringify(o.worldParameters)}'`);
   return args.join(' ');
 }
@@ -136,7 +136,7 @@ export function addFuzzCommand(program: Command): void {
     .option('--time-budget <duration>', 'stop generating histories after this much wall-clock time, e.g. 60s', duration)
     .option('--replay <seed:path>', 'replay the history a failure printed, instead of searching')
     .option('--no-perturb', 'never perturb the event loop (watch delays, drops, controller restarts)')
-    .option('--pdbs', 'give workloads PodDisruptionBudgets')
+    .option('--no-pdbs', 'never give workloads PodDisruptionBudgets (drains then always go through)')
     .option('--out <dir>', 'where counterexample features are written', 'reports/counterexamples')
     .option('--workers <n>', 'threads to run histories on (the results are the same for any number)', positive, Math.min(4, availableParallelism()))
     .option('--world-parameters <json>', 'cluster settings for every history, as kubecuke test takes them, e.g. \'{"cluster":{"scheduler":{...}}}\'', json)

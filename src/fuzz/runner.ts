@@ -29,7 +29,7 @@ export interface FuzzOptions {
   maxCommands?: number;
   /** Perturb the event loop in some histories; default true. */
   perturb?: boolean;
-  /** Give workloads PodDisruptionBudgets; default false. */
+  /** Give some workloads PodDisruptionBudgets (and try drains, which budgets may refuse); default true. */
   pdbs?: boolean;
   /** Command kinds to use (registry names); default all. */
   commands?: readonly string[];
@@ -59,13 +59,13 @@ export interface HistoryStats {
 }
 
 function constraints(o: FuzzOptions): ClusterConstraints {
-  return { minNodes: o.minNodes ?? 1, maxNodes: o.maxNodes ?? 8, maxPods: o.maxPods ?? 40, maxReplicas: Math.min(20, o.maxPods ?? 40), pdbs: o.pdbs ?? false };
+  return { minNodes: o.minNodes ?? 1, maxNodes: o.maxNodes ?? 8, maxPods: o.maxPods ?? 40, maxReplicas: Math.min(20, o.maxPods ?? 40), pdbs: o.pdbs ?? true };
 }
 
 /** The arbitrary of whole histories. `replayPath` is fast-check's, for replaying a shrunk command list. */
 export function scenarioArb(o: FuzzOptions, replayPath?: string): fc.Arbitrary<Scenario> {
   const c = constraints(o);
-  const cmds = commandArbitraries({ maxReplicas: c.maxReplicas!, kinds: c.kinds ?? ['deployment'], pdbs: c.pdbs ?? false }, o.commands);
+  const cmds = commandArbitraries({ maxReplicas: c.maxReplicas!, kinds: c.kinds ?? ['deployment'], pdbs: c.pdbs ?? true }, o.commands);
   const deterministic = o.invariants.some((i) => i.name === 'determinism');
   return fc.record({
     cluster: clusterArb(c),

@@ -13,7 +13,7 @@ describe('planted faults in controllers', () => {
     const r = plantedCampaign(rolloutOvershootsSurge);
     expect(broken(r)).toContain('rollout-bounds');
     expect(r.failure!.violations.find((v) => v.invariant === 'rollout-bounds')!.message).toMatch(/more than \d+ replicas \+ maxSurge \d+/);
-    expect(r.failure!.steps.length).toBeLessThanOrEqual(5);
+    expect(r.failure!.steps.length).toBeLessThanOrEqual(8);
   });
 
   it('finds an informer that forgets to list again after its watch is dropped', () => {

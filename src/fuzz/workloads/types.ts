@@ -25,7 +25,7 @@ export interface WorkloadConstraints extends TemplateConstraints {
   maxReplicas: number;
   /** Fewest pods (default 0). */
   minReplicas?: number;
-  /** Whether to add PodDisruptionBudgets (default false: the Eviction API does not enforce them yet). */
+  /** Whether some workloads come with a PodDisruptionBudget (default false). */
   pdbs?: boolean;
 }
 
