@@ -138,7 +138,7 @@ export function addFuzzCommand(program: Command): void {
     .option('--no-perturb', 'never perturb the event loop (watch delays, drops, controller restarts)')
     .option('--no-pdbs', 'never give workloads PodDisruptionBudgets (drains then always go through)')
     .option('--out <dir>', 'where counterexample features are written', 'reports/counterexamples')
-    .option('--workers <n>', 'threads to run histories on (the results are the same for any number)', positive, Math.min(4, availableParallelism()))
+    .option('--workers <n>', `threads to run histories on, up to one per core (${availableParallelism()} here); each takes a few seconds to start, and the results are the same for any number`, positive, 1)
     .option('--world-parameters <json>', 'cluster settings for every history, as kubecuke test takes them, e.g. \'{"cluster":{"scheduler":{...}}}\'', json)
     .action(async (o: FuzzFlags) => {
       const opts = fuzzOptions(o);
