@@ -38,7 +38,7 @@ import { DEFAULT_MAX_PODS, type NodeConfig } from './kubelet/node-status.ts';
 import { R } from './api/kinds.ts';
 import type { KubeObject, Taint } from './api/types.ts';
 import { Trace } from './trace.ts';
-import type { Perturbation } from './clock/perturbation.ts';
+import type { Perturbation } from './api/perturbation.ts';
 import { Loads } from './loads.ts';
 
 export interface NodeOptions {
@@ -70,7 +70,7 @@ export interface ClusterOptions {
   maxTasksPerInstant?: number;
   /**
    * Disturbs watch delivery and crashes the controller manager mid-reconcile
-   * (clock/perturbation.ts); for fuzzing. None by default.
+   * (api/perturbation.ts); for fuzzing. None by default.
    */
   perturbation?: Perturbation;
   /**

@@ -24,7 +24,7 @@ export { podMatchesNodeSelectorAndAffinity } from './scheduler/plugins/node-affi
 export { fitErrorMessage, type SchedulingDecision } from './scheduler/scheduler.ts';
 export type { SchedulerConfiguration, SchedulerProfile } from './scheduler/profile.ts';
 export { DEFAULT_CONTROLLER_CONFIG, type ControllerConfig, type Controller, type ControllerContext, type Result as ReconcileResult } from './controllers/manager.ts';
-export type { Perturbation, WatchBatch, WatchDelivery, ReconcileAttempt, ControllerCrash } from './clock/perturbation.ts';
+export type { Perturbation, WatchBatch, WatchDelivery, ReconcileAttempt, ControllerCrash } from './api/perturbation.ts';
 export { REGISTRY as SCHEDULER_PLUGINS } from './scheduler/plugins/registry.ts';
 export { applyPatch, createMergePatch, jsonEqual } from './api/patch.ts';
 export { createThreeWayMergePatch, createTwoWayMergePatch, createThreeWayJsonMergePatch } from './api/patch-diff.ts';

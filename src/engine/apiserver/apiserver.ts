@@ -45,7 +45,7 @@ import type {
 } from '../client/client.ts';
 import type { AdmissionAttributes, AdmissionContext, AdmissionOperation, AdmissionPlugin } from './admission/types.ts';
 import { strategyFor } from './strategy.ts';
-import type { Perturbation, WatchDelivery } from '../clock/perturbation.ts';
+import type { Perturbation, WatchDelivery } from '../api/perturbation.ts';
 import { type PodDisruptionBudget, evictPod } from './registry/eviction.ts';
 import { fieldLabelSupported } from './field-labels.ts';
 import type { ServiceAllocation, Transaction } from './registry/service-allocation.ts';
@@ -81,7 +81,7 @@ export interface AuditEntry {
 export interface ApiServerOptions {
   admission: AdmissionPlugin[];
   audit?: (e: AuditEntry) => void;
-  /** Disturbs watch delivery (tests only; see clock/perturbation.ts). */
+  /** Disturbs watch delivery (tests only; see api/perturbation.ts). */
   perturbation?: Perturbation;
   /** The Service registry's cluster IP and node port allocators; without them Services get none. */
   serviceAllocation?: ServiceAllocation;

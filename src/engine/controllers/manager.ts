@@ -15,8 +15,8 @@ import type { Random } from '../clock/random.ts';
 import type { Client } from '../client/client.ts';
 import { InformerFactory } from '../client/informer.ts';
 import { type EventRecorder, EventSequence, newRecorder } from '../client/events.ts';
-import type { Perturbation } from '../clock/perturbation.ts';
-import { crashingClient, ProcessCrashed, type CrashSwitch } from './crash.ts';
+import type { Perturbation } from '../api/perturbation.ts';
+import { crashingClient, ProcessCrashed, type CrashSwitch } from './crash-util.ts';
 
 /** What a reconcile returns: when to reconcile the key again, if it should be. */
 export interface Result {
@@ -156,7 +156,7 @@ export interface ReconcileError {
 
 export interface ManagerOptions {
   clock: Clock;
-  /** May crash the process during reconciles (tests only; see clock/perturbation.ts). */
+  /** May crash the process during reconciles (tests only; see api/perturbation.ts). */
   perturbation?: Perturbation;
   /** Called when the process crashes and when it is back, for the trace. */
   onRestart?(e: { at: number; controller: string; key: string; phase: 'crashed' | 'restarted' }): void;

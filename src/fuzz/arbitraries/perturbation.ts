@@ -1,6 +1,6 @@
 /**
  * Perturbations of the event loop, drawn by fast-check and played through
- * the engine's one hook (engine/clock/perturbation.ts): each watch batch may
+ * the engine's one hook (engine/api/perturbation.ts): each watch batch may
  * be delayed, coalesced or dropped (the watcher relists), and each reconcile
  * may crash the controller manager partway. Rates shrink towards zero, so a
  * counterexample that does not need them loses them.

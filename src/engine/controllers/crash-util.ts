@@ -2,7 +2,7 @@
  * A controller manager process that crashes mid-reconcile: the Client its
  * controllers hold lets a set number of writes through, then the process is
  * gone and every later write fails before reaching the API server. Used
- * only when a cluster runs with a Perturbation (clock/perturbation.ts).
+ * only when a cluster runs with a Perturbation (api/perturbation.ts).
  */
 import type { Client } from '../client/client.ts';
 
