@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { type FuzzOptions, type Scenario, runScenario, scenarioArb } from './runner.ts';
-import { HistoryFailure } from './history.ts';
+import { HistoryFailure, crashText } from './history.ts';
 import type { Violation } from './invariants/types.ts';
 import type { ScenarioStep } from './steps.ts';
 import { type ReplayToken, formatReplay } from './replay.ts';
@@ -101,8 +101,8 @@ function property(o: FuzzOptions, tally: Tally, onProgress: ((p: Progress) => vo
 }
 
 function failureOf(details: fc.RunDetails<[Scenario]>, seed: number, foundAfter: number): Failure {
-  const err = details.errorInstance;
-  if (!(err instanceof HistoryFailure)) throw err instanceof Error ? err : new Error(String(err));
+  // An error outside any step is a bug of the fuzzer itself; it is reported like any other finding.
+  const err = details.errorInstance instanceof HistoryFailure ? details.errorInstance : new HistoryFailure([{ invariant: 'crash', message: crashText(details.errorInstance) }], []);
   const cmds = String(details.counterexample?.[0]?.commands ?? '');
   const m = /replayPath=("(?:[^"\\]|\\.)*")/.exec(cmds);
   const commands = m ? (JSON.parse(m[1]) as string) : undefined;

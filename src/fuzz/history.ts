@@ -33,6 +33,13 @@ export interface HistoryOptions {
 
 const noop = () => {};
 
+/** An unexpected error, with where it was thrown. */
+export function crashText(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const frames = (e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 4).map((l) => l.trim());
+  return `${e.name}: ${e.message}${frames.length ? ` (${frames.join(' < ')})` : ''}`;
+}
+
 /** A world outside Cucumber: the same class, with nowhere to attach reports. */
 export function detachedWorld(parameters: KubecukeParameters): KubeWorld {
   return new KubeWorld({ attach: noop as never, log: noop, link: noop, parameters });
@@ -98,7 +105,8 @@ export class FuzzHistory {
     const at = this.world.hasCluster ? this.world.cluster.clock.now() : undefined;
     if (e instanceof LivelockError) return new HistoryFailure([{ invariant: 'livelock', message: e.message, at }], [...this.steps]);
     if (e instanceof UserError) return new HistoryFailure([{ invariant: 'step-failed', message: `${step.keyword} ${step.text}: ${e.message}`, at }], [...this.steps]);
-    return e instanceof Error ? e : new Error(String(e));
+    // Anything else thrown while a step ran is a crash of the engine (or the harness): a finding too.
+    return new HistoryFailure([{ invariant: 'crash', message: `${step.keyword} ${step.text}: ${crashText(e)}`, at }], [...this.steps]);
   }
 
   dispose(): void {

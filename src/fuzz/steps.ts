@@ -7,7 +7,7 @@
 import type { KubeWorld } from '../harness/world.ts';
 import { nodeComesBack, nodeDies, nodeJoins, nodeRemoved, nodesFromTable, requireNode } from '../harness/nodes.ts';
 import { crashPod, deleteObject, runOrFail } from '../harness/actions.ts';
-import { drainOnce } from '../harness/failures.ts';
+import { drainOnce, useResource } from '../harness/failures.ts';
 import { UserError } from '../harness/errors.ts';
 import { type PerturbationSpec, SeededPerturbation, parsePerturbation, perturbationText } from './arbitraries/perturbation.ts';
 import { type NodeSpec, nodeTable } from './arbitraries/nodes.ts';
@@ -110,6 +110,11 @@ export const steps = {
     },
   }),
   podCrashes: (pod: string): ScenarioStep => ({ keyword: 'When', text: `pod "${pod}" crashes`, run: (w) => crashPod(w, w.ref(pod), false) }),
+  uses: (pod: string, container: string, resource: 'cpu' | 'memory', quantity: string): ScenarioStep => ({
+    keyword: 'When',
+    text: `container "${container}" of pod "${pod}" uses ${quantity} ${resource === 'cpu' ? 'CPU' : 'memory'}`,
+    run: (w) => useResource(w, w.ref(pod), container, resource, quantity),
+  }),
   pass: (ms: number): ScenarioStep => ({ keyword: 'When', text: `${durationWords(ms)} pass${ms === 60_000 || ms === 1000 ? 'es' : ''}`, run: (w) => w.cluster.advance(ms) }),
   stopPerturbing: (): ScenarioStep => ({ keyword: 'When', text: 'the event loop is no longer perturbed', run: (w) => stopPerturbing(w) }),
 };
