@@ -86,9 +86,10 @@ function fuzzOptions(o: FuzzFlags): FuzzOptions {
 function replayCommand(o: FuzzFlags, f: Failure): string {
   const args = [`kubecuke fuzz --replay ${formatReplay(f.replay)}`];
   for (const i of o.invariant ?? []) args.push(`--invariant ${i}`);
-  if (o.maxNodes !== 8) args.push(`--max-nodes ${o.maxNodes}`);
-  if (o.maxPods !== 40) args.push(`--max-pods ${o.maxPods}`);
-  if (o.maxCommands !== 12) args.push(`--max-commands ${o.maxCommands}`);
+  // The chunk's own limits: the first chunks of a campaign run smaller histories.
+  if (f.limits.maxNodes !== 8) args.push(`--max-nodes ${f.limits.maxNodes}`);
+  if (f.limits.maxPods !== 40) args.push(`--max-pods ${f.limits.maxPods}`);
+  if (f.limits.maxCommands !== 12) args.push(`--max-commands ${f.limits.maxCommands}`);
   if (!o.perturb) args.push('--no-perturb');
   if (!o.pdbs) args.push('--no-pdbs');
   if (o.worldParameters) args.push(`--world-parameters '${JSON.stringify(o.worldParameters)}'`);

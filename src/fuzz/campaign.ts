@@ -41,6 +41,8 @@ export interface Failure {
   violations: Violation[];
   steps: ScenarioStep[];
   replay: ReplayToken;
+  /** The limits of the chunk that found it, which replaying needs too. */
+  limits: ChunkLimits;
   /** Shrinking steps fast-check took. */
   shrinks: number;
   /** Histories run before the first failure. */
@@ -53,6 +55,26 @@ export interface CampaignResult extends Progress {
   failure?: Failure;
   /** Why generation stopped: all runs done, time budget spent, or a failure. */
   stopped: 'runs' | 'time' | 'failure';
+}
+
+/** What a chunk's histories may grow to. */
+export interface ChunkLimits {
+  maxNodes: number;
+  maxPods: number;
+  maxCommands: number;
+}
+
+/**
+ * Histories start small and grow, as QuickCheck sizes them: the first
+ * chunks have few nodes, pods and events, so that a fault a small history
+ * shows is found (and shrunk) small; later chunks use the full limits.
+ */
+export function chunkLimits(o: FuzzOptions, index: number): ChunkLimits {
+  const full = { maxNodes: o.maxNodes ?? 8, maxPods: o.maxPods ?? 40, maxCommands: o.maxCommands ?? 12 };
+  const scale = index === 0 ? 0.25 : index === 1 ? 0.5 : 1;
+  if (scale === 1) return full;
+  const at = (n: number, least: number) => Math.max(Math.min(n, least), Math.ceil(n * scale));
+  return { maxNodes: at(full.maxNodes, 2), maxPods: at(full.maxPods, 4), maxCommands: at(full.maxCommands, 2) };
 }
 
 /** The seed of chunk `i` of a campaign seeded `seed`. */
@@ -100,7 +122,7 @@ function property(o: FuzzOptions, tally: Tally, onProgress: ((p: Progress) => vo
   });
 }
 
-function failureOf(details: fc.RunDetails<[Scenario]>, seed: number, foundAfter: number): Failure {
+function failureOf(details: fc.RunDetails<[Scenario]>, seed: number, foundAfter: number, limits: ChunkLimits): Failure {
   // An error outside any step is a bug of the fuzzer itself; it is reported like any other finding.
   const err = details.errorInstance instanceof HistoryFailure ? details.errorInstance : new HistoryFailure([{ invariant: 'crash', message: crashText(details.errorInstance) }], []);
   const cmds = String(details.counterexample?.[0]?.commands ?? '');
@@ -110,6 +132,7 @@ function failureOf(details: fc.RunDetails<[Scenario]>, seed: number, foundAfter:
     violations: err.violations,
     steps: err.steps,
     replay: { seed, path: details.counterexamplePath ?? '0', ...(commands ? { commands } : {}) },
+    limits,
     shrinks: details.numShrinks,
     foundAfter,
     counterexample: cmds.replace(/\s*\/\*replayPath=.*\*\//, ''),
@@ -123,8 +146,9 @@ function failureOf(details: fc.RunDetails<[Scenario]>, seed: number, foundAfter:
 export function runChunk(o: FuzzOptions, seed: number, index: number, numRuns: number, tally: Tally, onProgress?: (p: Progress) => void): Failure | undefined {
   const s = chunkSeed(seed, index);
   const before = tally.progress.histories;
-  const details = fc.check(property(o, tally, onProgress), { seed: s, numRuns });
-  return details.failed ? failureOf(details, s, before + (details.numRuns ?? 0)) : undefined;
+  const limits = chunkLimits(o, index);
+  const details = fc.check(property({ ...o, ...limits }, tally, onProgress), { seed: s, numRuns });
+  return details.failed ? failureOf(details, s, before + (details.numRuns ?? 0), limits) : undefined;
 }
 
 export function runCampaign(o: CampaignOptions): CampaignResult {
@@ -148,7 +172,7 @@ export function runCampaign(o: CampaignOptions): CampaignResult {
 export function replay(o: FuzzOptions, token: ReplayToken): Failure | undefined {
   const tally = new Tally(0, () => 0);
   const details = fc.check(property(o, tally, undefined, token.commands), { seed: token.seed, path: token.path, endOnFailure: true });
-  return details.failed ? failureOf(details, token.seed, 1) : undefined;
+  return details.failed ? failureOf(details, token.seed, 1, { maxNodes: o.maxNodes ?? 8, maxPods: o.maxPods ?? 40, maxCommands: o.maxCommands ?? 12 }) : undefined;
 }
 
 export { formatReplay };

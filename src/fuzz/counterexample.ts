@@ -31,8 +31,10 @@ function table(rows: string[][], indent: string): string[] {
 /** The steps to write: those run, plus the check of each broken safety invariant when the last step is not a check already. */
 export function counterexampleSteps(info: CounterexampleInfo): ScenarioStep[] {
   const out = [...info.steps];
-  if (out[out.length - 1]?.keyword !== 'Then') {
-    for (const name of new Set(info.violations.map((v) => v.invariant))) if (INVARIANTS.get(name)?.kind === 'safety') out.push(invariantSteps.holds(name));
+  for (const name of new Set(info.violations.map((v) => v.invariant))) {
+    if (INVARIANTS.get(name)?.kind !== 'safety') continue;
+    const check = invariantSteps.holds(name);
+    if (out[out.length - 1]?.text !== check.text) out.push(check);
   }
   return out;
 }

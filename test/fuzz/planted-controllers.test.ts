@@ -13,7 +13,7 @@ describe('planted faults in controllers', () => {
     const r = plantedCampaign(rolloutOvershootsSurge);
     expect(broken(r)).toContain('rollout-bounds');
     expect(r.failure!.violations.find((v) => v.invariant === 'rollout-bounds')!.message).toMatch(/more than \d+ replicas \+ maxSurge \d+/);
-    expect(r.failure!.steps.length).toBeLessThanOrEqual(8);
+    expect(r.failure!.steps.length).toBeLessThanOrEqual(6);
   });
 
   it('finds an informer that forgets to list again after its watch is dropped', () => {
@@ -28,8 +28,8 @@ describe('planted faults in controllers', () => {
     const r = plantedCampaign(stateLeaksBetweenClusters);
     expect(broken(r)).toEqual(['determinism']);
     expect(r.failure!.violations[0].message).toMatch(/^the same steps (gave another trace|failed the second time)/);
-    // A fault that is itself not deterministic shrinks less far: fast-check re-runs candidates and the fault moves under it.
-    expect(r.failure!.steps.length).toBeLessThanOrEqual(12);
+    // A fault that is itself not deterministic may shrink less far: fast-check re-runs candidates and the fault moves under it.
+    expect(r.failure!.steps.length).toBeLessThanOrEqual(8);
   });
 
   it('finds a disruption controller that allows one eviction too many, with budgets in the campaign', () => {
