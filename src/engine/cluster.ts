@@ -22,7 +22,7 @@ import { serviceAccountController } from './controllers/serviceaccount.ts';
 import { rootCACertPublisher } from './controllers/root-ca-cert-publisher.ts';
 import { nodeIpamController } from './controllers/node-ipam.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
-import type { SchedulerConfiguration } from './scheduler/profile.ts';
+import type { SchedulerConfiguration } from './scheduler/config.ts';
 import { Kubelet } from './kubelet/kubelet.ts';
 import { DEFAULT_MAX_PODS, type NodeConfig } from './kubelet/node-status.ts';
 import { R } from './api/kinds.ts';
@@ -51,9 +51,12 @@ export interface ClusterOptions {
   /** Nodes to start with: a count (node-1..node-N with defaults) or specs. */
   nodes?: number | NodeOptions[];
   controllers?: Partial<ControllerConfig>;
-  /** Controllers to leave out, by name (`deployment-controller`). */
+  /** Controllers to leave out, by name (`deployment-controller`); `*` leaves out every one. */
   disabledControllers?: readonly string[];
+  /** The scheduler's KubeSchedulerConfiguration; a bad one throws SchedulerConfigError. */
   scheduler?: SchedulerConfiguration;
+  /** Record every scheduler plugin's verdict and score per node, for explanations (default true). */
+  explainScheduling?: boolean;
   admission?: AdmissionOptions;
   /** Tasks allowed at one instant before a livelock is reported. */
   maxTasksPerInstant?: number;
@@ -67,6 +70,12 @@ export interface Cluster {
   readonly random: Random;
   readonly trace: Trace;
   readonly scheduler: Scheduler;
+  /**
+   * Restarts kube-scheduler with another configuration (as a new
+   * --config would). Throws SchedulerConfigError, keeping the running one,
+   * when the configuration is refused.
+   */
+  configureScheduler(config: SchedulerConfiguration): void;
   /** The store, for history replay; components never touch it. */
   readonly store: Store;
   /** A client acting as the user (strict field validation, as kubectl asks). */
@@ -170,7 +179,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     deploymentController(),
     podGarbageCollector(),
     garbageCollector(),
-  ].filter((c) => !disabled.has(c.name));
+  ].filter((c) => !disabled.has(c.name) && !disabled.has('*'));
   const manager = new ControllerManager(
     {
       clock,
@@ -185,13 +194,10 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   manager.start();
 
   const schedulerClient = apiserver.client({ user: 'system:kube-scheduler', component: 'default-scheduler' });
-  const scheduler = new Scheduler({
-    client: schedulerClient,
-    clock,
-    random,
-    recorder: newRecorder(schedulerClient, { component: 'default-scheduler', now: () => clock.now(), iso: (ms) => clock.iso(ms) }, events),
-    config: options.scheduler,
-  });
+  const schedulerRecorder = newRecorder(schedulerClient, { component: 'default-scheduler', now: () => clock.now(), iso: (ms) => clock.iso(ms) }, events);
+  const newScheduler = (config: SchedulerConfiguration | undefined) =>
+    new Scheduler({ client: schedulerClient, clock, random, recorder: schedulerRecorder, config, explain: options.explainScheduling ?? true });
+  let scheduler = newScheduler(options.scheduler);
   scheduler.start();
 
   const kubelets = new Map<string, Kubelet>();
@@ -241,7 +247,16 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     clock,
     random,
     trace,
-    scheduler,
+    get scheduler() {
+      return scheduler;
+    },
+    configureScheduler: (config) => {
+      const next = newScheduler(config);
+      scheduler.stop();
+      scheduler = next;
+      scheduler.start();
+      clock.settle();
+    },
     store,
     missingImages,
     loads,

@@ -21,8 +21,9 @@ export { clone, deepEqual, controllerRef, getCondition, namespacedName, storeKey
 export { isPodReady, isPodActive, isPodTerminal, podRequests, allContainers } from './api/pod.ts';
 export { toleratesTaint, taintTolerated, taintString } from './api/taints.ts';
 export { podMatchesNodeSelectorAndAffinity } from './scheduler/plugins/node-affinity.ts';
-export { fitErrorMessage, type SchedulingDecision } from './scheduler/scheduler.ts';
-export type { SchedulerConfiguration, SchedulerProfile } from './scheduler/profile.ts';
+export { fitErrorMessage, explainDecision, type SchedulingDecision } from './scheduler/explain.ts';
+export { SchedulerConfigError, type SchedulerConfiguration, type SchedulerProfile } from './scheduler/config.ts';
+export type { Scheduler } from './scheduler/scheduler.ts';
 export { DEFAULT_CONTROLLER_CONFIG, type ControllerConfig } from './controllers/manager.ts';
 export {
   applyPatch,

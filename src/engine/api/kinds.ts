@@ -211,4 +211,7 @@ export const R = {
   ingresses: inGroup('networking.k8s.io', 'Ingress'),
   networkPolicies: inGroup('networking.k8s.io', 'NetworkPolicy'),
   storageClasses: inGroup('storage.k8s.io', 'StorageClass'),
+  replicationControllers: core('ReplicationController'),
+  csiNodes: inGroup('storage.k8s.io', 'CSINode'),
+  csiDrivers: inGroup('storage.k8s.io', 'CSIDriver'),
 } as const;

@@ -32,6 +32,18 @@ import type { INamespaceSpec } from 'kubernetes-models/v1/NamespaceSpec';
 import type { INamespaceStatus } from 'kubernetes-models/v1/NamespaceStatus';
 import type { INodeSelectorRequirement } from 'kubernetes-models/v1/NodeSelectorRequirement';
 import type { INodeSelectorTerm } from 'kubernetes-models/v1/NodeSelectorTerm';
+import type { IPodAffinityTerm } from 'kubernetes-models/v1/PodAffinityTerm';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { IWeightedPodAffinityTerm } from 'kubernetes-models/v1/WeightedPodAffinityTerm';
+import type { ITopologySpreadConstraint } from 'kubernetes-models/v1/TopologySpreadConstraint';
+import type { IPersistentVolumeClaimSpec } from 'kubernetes-models/v1/PersistentVolumeClaimSpec';
+import type { IPersistentVolumeClaimStatus } from 'kubernetes-models/v1/PersistentVolumeClaimStatus';
+import type { IPersistentVolumeSpec } from 'kubernetes-models/v1/PersistentVolumeSpec';
+import type { IPersistentVolumeStatus } from 'kubernetes-models/v1/PersistentVolumeStatus';
+import type { ICSINodeSpec } from 'kubernetes-models/storage.k8s.io/v1/CSINodeSpec';
+import type { ITopologySelectorTerm } from 'kubernetes-models/v1/TopologySelectorTerm';
+import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1/PodDisruptionBudgetSpec';
+import type { IPodDisruptionBudgetStatus } from 'kubernetes-models/policy/v1/PodDisruptionBudgetStatus';
 
 export type ObjectMeta = IObjectMeta;
 export type OwnerReference = IOwnerReference;
@@ -56,6 +68,11 @@ export type LeaseSpec = ILeaseSpec;
 export type ObjectReference = IObjectReference;
 export type NodeSelectorRequirement = INodeSelectorRequirement;
 export type NodeSelectorTerm = INodeSelectorTerm;
+export type PodAffinityTerm = IPodAffinityTerm;
+export type Volume = IVolume;
+export type WeightedPodAffinityTerm = IWeightedPodAffinityTerm;
+export type TopologySpreadConstraint = ITopologySpreadConstraint;
+export type TopologySelectorTerm = ITopologySelectorTerm;
 
 /** Metadata of an object the API server has stored: identity fields are always set. */
 export interface StoredMeta extends ObjectMeta {
@@ -146,4 +163,51 @@ export interface KubeEvent extends KubeObject {
 export interface ObjectKey {
   namespace?: string;
   name: string;
+}
+
+export interface PersistentVolumeClaim extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'PersistentVolumeClaim';
+  spec: IPersistentVolumeClaimSpec;
+  status?: IPersistentVolumeClaimStatus;
+}
+
+export interface PersistentVolume extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'PersistentVolume';
+  spec: IPersistentVolumeSpec;
+  status?: IPersistentVolumeStatus;
+}
+
+export interface StorageClass extends KubeObject {
+  apiVersion: 'storage.k8s.io/v1';
+  kind: 'StorageClass';
+  provisioner: string;
+  parameters?: Record<string, string>;
+  reclaimPolicy?: string;
+  volumeBindingMode?: 'Immediate' | 'WaitForFirstConsumer';
+  allowedTopologies?: TopologySelectorTerm[];
+  allowVolumeExpansion?: boolean;
+}
+
+export interface CSINode extends KubeObject {
+  apiVersion: 'storage.k8s.io/v1';
+  kind: 'CSINode';
+  spec: ICSINodeSpec;
+}
+
+export interface PodDisruptionBudget extends KubeObject {
+  apiVersion: 'policy/v1';
+  kind: 'PodDisruptionBudget';
+  spec: IPodDisruptionBudgetSpec;
+  status?: IPodDisruptionBudgetStatus;
+}
+
+export interface PriorityClass extends KubeObject {
+  apiVersion: 'scheduling.k8s.io/v1';
+  kind: 'PriorityClass';
+  value: number;
+  globalDefault?: boolean;
+  description?: string;
+  preemptionPolicy?: 'Never' | 'PreemptLowerPriority';
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { CycleState, type Status, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, newPodInfo } from '../../../src/engine/scheduler/framework.ts';
+import { Action, CycleState, type Status, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, newPodInfo } from '../../../src/engine/scheduler/framework.ts';
 import { nodeResourcesFit, type NodeResourcesFitArgs } from '../../../src/engine/scheduler/plugins/node-resources-fit.ts';
 import { nodeResourcesBalancedAllocation } from '../../../src/engine/scheduler/plugins/node-resources-balanced-allocation.ts';
 import { Gi, Mi, nodeInfo, pod, scores, type PodOptions } from './helpers.ts';
@@ -86,7 +86,10 @@ describe('NodeResourcesFit filter', () => {
   });
 
   it('is cured by node changes and pod deletions', () => {
-    expect([...nodeResourcesFit().events()].sort()).toEqual(['AssignedPodDelete', 'NodeAdd', 'NodeUpdateAllocatable', 'UnscheduledPodUpdate']);
+    expect(nodeResourcesFit().eventsToRegister().map((e) => e.event)).toEqual([
+      { resource: 'Pod', action: Action.Delete | Action.UpdatePodScaleDown },
+      { resource: 'Node', action: Action.Add | Action.UpdateNodeAllocatable },
+    ]);
   });
 });
 

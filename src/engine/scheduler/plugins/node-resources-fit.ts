@@ -5,10 +5,12 @@
  * LeastAllocated (default), MostAllocated or RequestedToCapacityRatio, over
  * the configured resources and weights (cpu and memory, weight 1).
  */
+import type { Node, Pod, Stored } from '../../api/types.ts';
 import {
+  Action,
   type EnqueueExtensions,
   type FilterPlugin,
-  type NodeInfo,
+  NodeInfo,
   type PodInfo,
   type PreFilterPlugin,
   type ScorePlugin,
@@ -35,8 +37,10 @@ export interface NodeResourcesFitArgs {
     resources?: ResourceSpec[];
     requestedToCapacityRatio?: { shape: Array<{ utilization: number; score: number }> };
   };
-  /** Resources whose insufficiency is ignored (ignoredResources). */
+  /** Extended resources whose insufficiency is ignored (ignoredResources). */
   ignoredResources?: string[];
+  /** Domains of extended resources to ignore (ignoredResourceGroups): `example.com`. */
+  ignoredResourceGroups?: string[];
 }
 
 const preFilterKey = new StateKey<PodInfo>('PreFilterNodeResourcesFit');
@@ -48,8 +52,19 @@ const DEFAULT_RESOURCES: ResourceSpec[] = [
 /** Resources fitsRequest checks first, in this order; others (extended, hugepages) follow by name. */
 const FIRST_CHECKED = ['cpu', 'memory', 'ephemeral-storage'];
 
+/** v1helper.IsExtendedResourceName: not native (no domain, or a kubernetes.io domain) and not a `requests.` quota name. */
+export function isExtendedResourceName(name: string): boolean {
+  const native = !name.includes('/') || name.includes('kubernetes.io/');
+  return !native && !name.startsWith('requests.');
+}
+
 /** The reason a node cannot hold the pod's requests, in upstream words and order (fitsRequest). */
-export function insufficient(pi: PodInfo, node: NodeInfo, ignored: ReadonlySet<string> = new Set()): { reasons: string[]; unresolvable: boolean } {
+export function insufficient(
+  pi: PodInfo,
+  node: NodeInfo,
+  ignored: ReadonlySet<string> = new Set(),
+  ignoredGroups: ReadonlySet<string> = new Set(),
+): { reasons: string[]; unresolvable: boolean } {
   const reasons: string[] = [];
   let unresolvable = false;
   const allowedPods = node.allocatable.get('pods') ?? 0;
@@ -58,7 +73,9 @@ export function insufficient(pi: PodInfo, node: NodeInfo, ignored: ReadonlySet<s
   const ordered = [...FIRST_CHECKED.filter((r) => names.includes(r)), ...names.filter((r) => !FIRST_CHECKED.includes(r)).sort()];
   for (const r of ordered) {
     const want = pi.requests.get(r)!;
-    if (want <= 0 || ignored.has(r)) continue;
+    if (want <= 0) continue;
+    // Only extended resources can be ignored (ignoredResources, ignoredResourceGroups by domain).
+    if (isExtendedResourceName(r) && (ignored.has(r) || ignoredGroups.has(r.split('/')[0]))) continue;
     const alloc = node.allocatable.get(r) ?? 0;
     const used = node.requested.get(r) ?? 0;
     if (want > alloc - used) {
@@ -107,6 +124,7 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlug
   const strategy = args.scoringStrategy?.type ?? 'LeastAllocated';
   const resources = args.scoringStrategy?.resources ?? DEFAULT_RESOURCES;
   const ignored = new Set(args.ignoredResources ?? []);
+  const ignoredGroups = new Set(args.ignoredResourceGroups ?? []);
   const ratio = strategy === 'RequestedToCapacityRatio' ? brokenLinear(args.scoringStrategy?.requestedToCapacityRatio?.shape ?? [{ utilization: 0, score: 10 }, { utilization: 100, score: 0 }]) : undefined;
   return {
     name: NODE_RESOURCES_FIT,
@@ -116,7 +134,7 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlug
     },
     filter(state, pod, node) {
       const pi = state.read(preFilterKey) ?? newPodInfo(pod);
-      const { reasons, unresolvable } = insufficient(pi, node, ignored);
+      const { reasons, unresolvable } = insufficient(pi, node, ignored, ignoredGroups);
       if (!reasons.length) return SUCCESS;
       return status(unresolvable ? 'UnschedulableAndUnresolvable' : 'Unschedulable', ...reasons);
     },
@@ -142,6 +160,34 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlug
       // RequestedToCapacityRatio rounds the mean (math.Round: half away from zero); the others divide as integers.
       return ratio ? Math.round(total / weights) : Math.trunc(total / weights);
     },
-    events: () => ['NodeAdd', 'NodeUpdateAllocatable', 'AssignedPodDelete', 'UnscheduledPodUpdate'],
+    eventsToRegister: () => [
+      {
+        // Pod deletions (and in-place scale-downs) free resources.
+        event: { resource: 'Pod', action: Action.Delete | Action.UpdatePodScaleDown },
+        hint: (pod, old, now) => {
+          const before = old as Stored<Pod>;
+          if (!now) return !before.spec.nodeName && !before.status?.nominatedNodeName ? 'QueueSkip' : 'Queue';
+          const a = newPodInfo(before).requests;
+          const b = newPodInfo(now as Stored<Pod>).requests;
+          for (const r of newPodInfo(pod).requests.keys()) if ((b.get(r) ?? 0) < (a.get(r) ?? 0)) return 'Queue';
+          return 'QueueSkip';
+        },
+      },
+      {
+        event: { resource: 'Node', action: Action.Add | Action.UpdateNodeAllocatable },
+        hint: (pod, old, now) => {
+          const pi = newPodInfo(pod);
+          const after = new NodeInfo(now as Stored<Node>);
+          if (insufficient(pi, after, ignored, ignoredGroups).reasons.length) return 'QueueSkip';
+          if (!old) return 'Queue';
+          // haveAnyRequestedResourcesIncreased
+          const before = new NodeInfo(old as Stored<Node>);
+          const grew = (r: string) => (after.allocatable.get(r) ?? 0) > (before.allocatable.get(r) ?? 0);
+          if (grew('pods')) return 'Queue';
+          for (const [r, v] of pi.requests) if (v > 0 && grew(r)) return 'Queue';
+          return 'QueueSkip';
+        },
+      },
+    ],
   };
 }

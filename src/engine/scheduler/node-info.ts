@@ -1,0 +1,271 @@
+/**
+ * What the scheduler knows of pods and nodes (pkg/scheduler/framework
+ * types.go): a PodInfo is a pod with what every cycle needs computed once
+ * (requests, parsed affinity terms, host ports, claims); a NodeInfo is a node
+ * with the pods on it (assumed ones included) and running sums over them.
+ *
+ * WARNING: plugins read NodeInfos and must not change them; the preemption
+ * dry run and nominated-pod checks work on clones.
+ */
+import type { Container, Node, Pod, PodAffinityTerm, Stored, WeightedPodAffinityTerm } from '../api/types.ts';
+import { podRequests } from '../api/pod.ts';
+import { Selector } from '../api/selectors.ts';
+import { resourceAmount as resourceAmountOf } from '../api/quantity.ts';
+
+/** schedutil.DefaultMilliCPURequest and DefaultMemoryRequest: what a container without requests counts as when scoring. */
+export const DEFAULT_MILLI_CPU_REQUEST = 100;
+export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
+
+export type Resources = Map<string, number>;
+
+/** A parsed pod (anti-)affinity term (framework.AffinityTerm). */
+export interface AffinityTerm {
+  namespaces: ReadonlySet<string>;
+  selector: Selector;
+  topologyKey: string;
+  namespaceSelector: Selector;
+}
+
+export interface WeightedAffinityTerm extends AffinityTerm {
+  weight: number;
+}
+
+/** A host port a pod binds (util.GetHostPorts), sanitised: protocol TCP and IP 0.0.0.0 when empty. */
+export interface HostPort {
+  protocol: string;
+  hostIP: string;
+  port: number;
+}
+
+/** A pod as the scheduler's cache holds it, with what scheduling needs computed once. */
+export interface PodInfo {
+  pod: Stored<Pod>;
+  /** Effective requests, canonical units (millicores for cpu). */
+  requests: Resources;
+  /** cpu and memory requests with the scoring defaults for containers that request none. */
+  nonZeroCpu: number;
+  nonZeroMemory: number;
+  requiredAffinityTerms: AffinityTerm[];
+  requiredAntiAffinityTerms: AffinityTerm[];
+  preferredAffinityTerms: WeightedAffinityTerm[];
+  preferredAntiAffinityTerms: WeightedAffinityTerm[];
+  hostPorts: HostPort[];
+  /** `namespace/claim` of every PersistentVolumeClaim the pod uses (ephemeral volumes included). */
+  claims: string[];
+  /** Set when the pod's affinity could not be parsed; scheduling it is an error. */
+  parseError?: string;
+}
+
+/** AffinityTerm.Matches: the pod is in the term's namespaces (or a namespace its selector picks) and has matching labels. */
+export function termMatches(term: AffinityTerm, pod: Pod, nsLabels: Record<string, string> | undefined): boolean {
+  if (term.namespaces.has(pod.metadata.namespace ?? '') || term.namespaceSelector.matches(nsLabels)) return term.selector.matches(pod.metadata.labels);
+  return false;
+}
+
+function newAffinityTerm(pod: Pod, t: PodAffinityTerm): AffinityTerm {
+  // getNamespacesFromPodAffinityTerm: no namespaces and no namespaceSelector means the pod's own namespace.
+  const namespaces = new Set<string>(t.namespaces ?? []);
+  if (!t.namespaces?.length && !t.namespaceSelector) namespaces.add(pod.metadata.namespace ?? '');
+  return {
+    namespaces,
+    selector: Selector.fromLabelSelector(t.labelSelector),
+    topologyKey: t.topologyKey,
+    namespaceSelector: Selector.fromLabelSelector(t.namespaceSelector),
+  };
+}
+
+function hostPortsOf(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
+  const add = (c: Container) => {
+    for (const p of c.ports ?? []) if ((p.hostPort ?? 0) > 0) out.push({ protocol: p.protocol || 'TCP', hostIP: p.hostIP || '0.0.0.0', port: p.hostPort! });
+  };
+  // Only init containers that run for the pod's whole life (sidecars) hold their ports.
+  for (const c of pod.spec.initContainers ?? []) if (c.restartPolicy === 'Always') add(c);
+  for (const c of pod.spec.containers ?? []) add(c);
+  return out;
+}
+
+/** The claims of a pod's volumes: persistentVolumeClaim sources and generic ephemeral volumes (`<pod>-<volume>`). */
+export function podClaims(pod: Pod): string[] {
+  const out: string[] = [];
+  const ns = pod.metadata.namespace ?? 'default';
+  for (const v of pod.spec.volumes ?? []) {
+    if (v.persistentVolumeClaim) out.push(`${ns}/${v.persistentVolumeClaim.claimName}`);
+    else if (v.ephemeral) out.push(`${ns}/${pod.metadata.name}-${v.name}`);
+  }
+  return out;
+}
+
+const withDefaults = (c: Container): Container => {
+  const r = { ...((c.resources?.requests ?? {}) as Record<string, string>) };
+  if (r.cpu === undefined) r.cpu = `${DEFAULT_MILLI_CPU_REQUEST}m`;
+  if (r.memory === undefined) r.memory = String(DEFAULT_MEMORY_REQUEST);
+  return { ...c, resources: { ...c.resources, requests: r } };
+};
+
+export function newPodInfo(pod: Stored<Pod>): PodInfo {
+  const requests = podRequests(pod);
+  // resourcehelper.PodRequests with NonMissingContainerRequests: every container
+  // (init containers and sidecars included) that requests no cpu or memory counts
+  // the defaults, then init containers and sidecars combine as for real requests.
+  const nonZero = podRequests({
+    spec: { ...pod.spec, containers: (pod.spec.containers ?? []).map(withDefaults), initContainers: pod.spec.initContainers?.map(withDefaults) },
+  });
+  const pi: PodInfo = {
+    pod,
+    requests,
+    nonZeroCpu: nonZero.get('cpu') ?? 0,
+    nonZeroMemory: nonZero.get('memory') ?? 0,
+    requiredAffinityTerms: [],
+    requiredAntiAffinityTerms: [],
+    preferredAffinityTerms: [],
+    preferredAntiAffinityTerms: [],
+    hostPorts: hostPortsOf(pod),
+    claims: podClaims(pod),
+  };
+  const a = pod.spec.affinity;
+  if (a?.podAffinity || a?.podAntiAffinity) {
+    try {
+      const weighted = (ts: WeightedPodAffinityTerm[] | undefined) => (ts ?? []).map((w) => ({ ...newAffinityTerm(pod, w.podAffinityTerm), weight: w.weight }));
+      pi.requiredAffinityTerms = (a.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => newAffinityTerm(pod, t));
+      pi.requiredAntiAffinityTerms = (a.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => newAffinityTerm(pod, t));
+      pi.preferredAffinityTerms = weighted(a.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution);
+      pi.preferredAntiAffinityTerms = weighted(a.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution);
+    } catch (e) {
+      pi.parseError = `parsing pod affinity terms: ${(e as Error).message}`;
+    }
+  }
+  return pi;
+}
+
+/**
+ * calculateResourceAllocatableRequest's bypass: a scalar resource (extended,
+ * hugepages, ...) the pod does not request is left out of the score.
+ */
+export function scoresResource(pi: PodInfo, resource: string): boolean {
+  return resource === 'cpu' || resource === 'memory' || resource === 'ephemeral-storage' || (pi.requests.get(resource) ?? 0) > 0;
+}
+
+/** An image on nodes (framework.ImageStateSummary): its size and the nodes that have it, shared across NodeInfos. */
+export interface ImageStateSummary {
+  size: number;
+  nodes: ReadonlySet<string>;
+}
+
+let nextGeneration = 0;
+
+/**
+ * A node and what is on it, as the scheduler's cache sees it (assumed pods
+ * included). Plugins must not change it.
+ */
+export class NodeInfo {
+  readonly pods = new Map<string, PodInfo>();
+  /** Pods with pod affinity or anti-affinity of any kind. */
+  podsWithAffinity: PodInfo[] = [];
+  /** Pods with required anti-affinity. */
+  podsWithRequiredAntiAffinity: PodInfo[] = [];
+  readonly requested: Resources = new Map();
+  nonZeroCpu = 0;
+  nonZeroMemory = 0;
+  readonly allocatable: Resources = new Map();
+  /** hostIP -> `protocol/port` -> pods using it. */
+  readonly usedPorts = new Map<string, Map<string, number>>();
+  /** `namespace/claim` -> pods on the node using it. */
+  readonly pvcRefCounts = new Map<string, number>();
+  /** Images the node reports in status.images, by normalized name (kept by the scheduler's cache). */
+  imageStates: ReadonlyMap<string, ImageStateSummary> = new Map();
+  /** Bumped (from a global counter) on every change, so cached per-node computations can be reused safely. */
+  generation = ++nextGeneration;
+
+  constructor(public node: Stored<Node>) {
+    this.setNode(node);
+  }
+
+  get name(): string {
+    return this.node.metadata.name;
+  }
+
+  setNode(node: Stored<Node>): void {
+    this.node = node;
+    this.allocatable.clear();
+    for (const [r, q] of Object.entries((node.status?.allocatable ?? {}) as Record<string, string>)) this.allocatable.set(r, resourceAmountOf(r, q));
+    this.generation = ++nextGeneration;
+  }
+
+  addPod(pi: PodInfo): void {
+    const key = pi.pod.metadata.uid;
+    if (this.pods.has(key)) this.removePod(key);
+    this.pods.set(key, pi);
+    if (pi.requiredAffinityTerms.length || pi.requiredAntiAffinityTerms.length || pi.preferredAffinityTerms.length || pi.preferredAntiAffinityTerms.length) {
+      this.podsWithAffinity = [...this.podsWithAffinity, pi];
+    }
+    if (pi.requiredAntiAffinityTerms.length) this.podsWithRequiredAntiAffinity = [...this.podsWithRequiredAntiAffinity, pi];
+    for (const [r, v] of pi.requests) this.requested.set(r, (this.requested.get(r) ?? 0) + v);
+    this.nonZeroCpu += pi.nonZeroCpu;
+    this.nonZeroMemory += pi.nonZeroMemory;
+    for (const p of pi.hostPorts) {
+      let m = this.usedPorts.get(p.hostIP);
+      if (!m) this.usedPorts.set(p.hostIP, (m = new Map()));
+      const k = `${p.protocol}/${p.port}`;
+      m.set(k, (m.get(k) ?? 0) + 1);
+    }
+    for (const c of pi.claims) this.pvcRefCounts.set(c, (this.pvcRefCounts.get(c) ?? 0) + 1);
+    this.generation = ++nextGeneration;
+  }
+
+  removePod(uid: string): boolean {
+    const pi = this.pods.get(uid);
+    if (!pi) return false;
+    this.pods.delete(uid);
+    if (this.podsWithAffinity.includes(pi)) this.podsWithAffinity = this.podsWithAffinity.filter((p) => p !== pi);
+    if (this.podsWithRequiredAntiAffinity.includes(pi)) this.podsWithRequiredAntiAffinity = this.podsWithRequiredAntiAffinity.filter((p) => p !== pi);
+    for (const [r, v] of pi.requests) this.requested.set(r, (this.requested.get(r) ?? 0) - v);
+    this.nonZeroCpu -= pi.nonZeroCpu;
+    this.nonZeroMemory -= pi.nonZeroMemory;
+    for (const p of pi.hostPorts) {
+      const m = this.usedPorts.get(p.hostIP);
+      const k = `${p.protocol}/${p.port}`;
+      const n = (m?.get(k) ?? 1) - 1;
+      if (n <= 0) m?.delete(k);
+      else m!.set(k, n);
+      if (m && !m.size) this.usedPorts.delete(p.hostIP);
+    }
+    for (const c of pi.claims) {
+      const n = (this.pvcRefCounts.get(c) ?? 1) - 1;
+      if (n <= 0) this.pvcRefCounts.delete(c);
+      else this.pvcRefCounts.set(c, n);
+    }
+    this.generation = ++nextGeneration;
+    return true;
+  }
+
+  /** HostPortInfo.CheckConflict: 0.0.0.0 conflicts with every address, any address with 0.0.0.0. */
+  portInUse(p: HostPort): boolean {
+    const key = `${p.protocol}/${p.port}`;
+    if (p.hostIP === '0.0.0.0') {
+      for (const m of this.usedPorts.values()) if (m.has(key)) return true;
+      return false;
+    }
+    return !!this.usedPorts.get('0.0.0.0')?.has(key) || !!this.usedPorts.get(p.hostIP)?.has(key);
+  }
+
+  /** A copy that can be changed without touching this one (NodeInfo.Snapshot). */
+  clone(): NodeInfo {
+    const c = Object.create(NodeInfo.prototype) as NodeInfo;
+    Object.assign(c, {
+      node: this.node,
+      pods: new Map(this.pods),
+      podsWithAffinity: this.podsWithAffinity,
+      podsWithRequiredAntiAffinity: this.podsWithRequiredAntiAffinity,
+      requested: new Map(this.requested),
+      nonZeroCpu: this.nonZeroCpu,
+      nonZeroMemory: this.nonZeroMemory,
+      allocatable: this.allocatable,
+      usedPorts: new Map([...this.usedPorts].map(([ip, m]) => [ip, new Map(m)])),
+      pvcRefCounts: new Map(this.pvcRefCounts),
+      imageStates: this.imageStates,
+      generation: this.generation,
+    });
+    return c;
+  }
+}
