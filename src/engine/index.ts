@@ -24,6 +24,7 @@ export { podMatchesNodeSelectorAndAffinity } from './scheduler/plugins/node-affi
 export { fitErrorMessage, explainDecision, type SchedulingDecision } from './scheduler/explain.ts';
 export { SchedulerConfigError, type SchedulerConfiguration, type SchedulerProfile } from './scheduler/config.ts';
 export type { Scheduler } from './scheduler/scheduler.ts';
+export { validateSchedulerConfiguration } from './scheduler/profile.ts';
 export { DEFAULT_CONTROLLER_CONFIG, type ControllerConfig } from './controllers/manager.ts';
 export {
   applyPatch,

@@ -10,16 +10,19 @@ import {
   R,
   USER,
   createCluster,
+  SchedulerConfigError,
   isStatusError,
   tryGet,
   type Client,
   type Cluster,
   type ClusterOptions,
   type NodeOptions,
+  type SchedulerConfiguration,
 } from '../engine/index.ts';
 import { runKubectl } from '../kubectl/run.ts';
 import type { KubectlContext, KubectlResult } from '../kubectl/context.ts';
 import { UserError } from './errors.ts';
+import { checkConfiguration } from './scheduling.ts';
 import { type Ref, parseRef } from './params.ts';
 import { liveView, type View } from './view.ts';
 import { type HistoryMarker, markHistory } from './time.ts';
@@ -58,6 +61,8 @@ export class KubeWorld extends World<KubecukeParameters> {
   readonly missingImages = new Set<string>();
   /** Line of the current step's doc string (the `"""` line) in the feature file. */
   docStringLine?: number;
+  /** The scheduler configuration set-up steps have built, if any. */
+  schedulerConfig?: SchedulerConfiguration;
 
   constructor(options: IWorldOptions<KubecukeParameters>) {
     super(options);
@@ -83,10 +88,28 @@ export class KubeWorld extends World<KubecukeParameters> {
   createCluster(nodes: number | NodeOptions[]): Cluster {
     if (this.current) throw new UserError('the scenario already has a cluster: "Given a cluster ..." may appear only once');
     const opts = this.parameters.cluster ?? {};
-    this.current = createCluster({ ...opts, seed: this.seed, nodes });
+    this.current = createCluster({ ...opts, ...(this.schedulerConfig ? { scheduler: this.schedulerConfig } : {}), seed: this.seed, nodes });
     for (const image of this.missingImages) this.current.missingImages.add(image);
     this.current.trace.record({ kind: 'step', at: this.current.clock.now(), text: `cluster with ${this.current.nodeNames().length} nodes, seed ${this.seed}` });
     return this.current;
+  }
+
+  /**
+   * Changes the scheduler configuration: kept for the cluster to come, or the
+   * running scheduler restarts with it. A refused configuration fails the step.
+   */
+  configureScheduler(change: (cfg: SchedulerConfiguration) => SchedulerConfiguration): void {
+    const base: SchedulerConfiguration = structuredClone(this.schedulerConfig ?? this.parameters.cluster?.scheduler ?? {});
+    const next = change(base);
+    checkConfiguration(next);
+    this.schedulerConfig = next;
+    if (!this.current) return;
+    try {
+      this.current.configureScheduler(next);
+    } catch (e) {
+      if (e instanceof SchedulerConfigError) throw new UserError(`the scheduler refuses this configuration: ${e.message}`);
+      throw e;
+    }
   }
 
   /** Runs everything due at the current instant. */

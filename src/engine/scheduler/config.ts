@@ -143,6 +143,9 @@ export function defaultArgs(name: string, args: Record<string, unknown> | undefi
       const s = { ...((a.scoringStrategy as Record<string, unknown> | undefined) ?? {}) };
       s.type ??= 'LeastAllocated';
       if (!(s.resources as unknown[] | undefined)?.length) s.resources = [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }];
+      if (s.type === 'RequestedToCapacityRatio' && !s.requestedToCapacityRatio) {
+        s.requestedToCapacityRatio = { shape: [{ utilization: 0, score: 10 }, { utilization: 100, score: 0 }] };
+      }
       a.scoringStrategy = s;
       return a;
     }

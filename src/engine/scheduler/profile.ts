@@ -20,7 +20,7 @@ import type {
   ScorePlugin,
 } from './framework.ts';
 import { REGISTRY } from './plugins/registry.ts';
-import { type ExtensionPoint, type ResolvedProfile, SchedulerConfigError } from './config.ts';
+import { type ExtensionPoint, type ResolvedProfile, type SchedulerConfiguration, SchedulerConfigError, resolveConfiguration } from './config.ts';
 
 export {
   DEFAULT_PLUGINS,
@@ -141,4 +141,18 @@ export function buildProfile(profile: ResolvedProfile, handle: Handle): ProfileP
     bind: bind as BindPlugin[],
     enqueueExtensions,
   };
+}
+
+/**
+ * Checks a configuration as kube-scheduler would at startup: defaulting and
+ * validation, then building every profile's plugins (against an empty
+ * cluster). Throws SchedulerConfigError.
+ */
+export function validateSchedulerConfiguration(config: SchedulerConfiguration): void {
+  const resolved = resolveConfiguration(config);
+  const empty = { get: () => undefined, list: () => [] };
+  const handle = new Proxy({} as Handle, {
+    get: (_t, prop) => (prop === 'lister' ? () => empty : prop === 'nodes' || prop === 'havePodsWithAffinity' || prop === 'havePodsWithRequiredAntiAffinity' ? () => [] : () => undefined),
+  });
+  for (const p of resolved.profiles) buildProfile(p, handle);
 }
