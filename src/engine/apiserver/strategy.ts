@@ -21,10 +21,41 @@ export interface Strategy {
   onDelete?(obj: Stored, nowIso: string): KubeObject | undefined;
 }
 
+/**
+ * mutatePodAffinity (MatchLabelKeysInPodAffinity, beta and on in 1.33): the
+ * values of the pod's own labels named by matchLabelKeys (In) and
+ * mismatchLabelKeys (NotIn) join each affinity term's label selector.
+ */
+function mutatePodAffinity(pod: Pod): void {
+  const labels = pod.metadata.labels ?? {};
+  type Term = { labelSelector?: { matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> }; matchLabelKeys?: string[]; mismatchLabelKeys?: string[] };
+  const apply = (t: Term | undefined) => {
+    if (!t || (!t.matchLabelKeys?.length && !t.mismatchLabelKeys?.length) || !t.labelSelector) return;
+    const add = (keys: string[] | undefined, operator: string) => {
+      for (const k of keys ?? []) {
+        if (!Object.prototype.hasOwnProperty.call(labels, k)) continue;
+        t.labelSelector!.matchExpressions = [...(t.labelSelector!.matchExpressions ?? []), { key: k, operator, values: [labels[k]] }];
+      }
+    };
+    add(t.matchLabelKeys, 'In');
+    add(t.mismatchLabelKeys, 'NotIn');
+  };
+  for (const a of [pod.spec?.affinity?.podAffinity, pod.spec?.affinity?.podAntiAffinity]) {
+    if (!a) continue;
+    for (const w of a.preferredDuringSchedulingIgnoredDuringExecution ?? []) apply(w?.podAffinityTerm as Term);
+    for (const t of a.requiredDuringSchedulingIgnoredDuringExecution ?? []) apply(t as Term);
+  }
+}
+
 const pods: Strategy = {
   prepareForCreate(obj) {
     const pod = obj as Pod;
     pod.status = { phase: 'Pending', qosClass: podQOSClass(pod.spec) };
+    // applySchedulingGatedCondition
+    if ((pod.spec?.schedulingGates ?? []).length) {
+      pod.status.conditions = [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates' }];
+    }
+    mutatePodAffinity(pod);
   },
   gracePeriodSeconds(obj, requested) {
     const pod = obj as unknown as Pod;

@@ -133,7 +133,7 @@ describe('DefaultBinder', () => {
 describe('NodeAffinity: PreFilter, addedAffinity and PreScore', () => {
   const term = (key: string, values: string[], op = 'In') => ({ matchFields: [{ key, operator: op, values }] });
   const affinity = (...terms: object[]) => ({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } } });
-  it.each<[string, object, string | string[] | undefined]>([
+  it.each<[string, Record<string, unknown>, string | string[] | undefined]>([
     ['no nodeSelector and no required affinity: skipped', {}, 'Skip'],
     ['a nodeSelector: all nodes', { nodeSelector: { a: 'b' } }, undefined],
     ['metadata.name In narrows to those nodes', affinity(term('metadata.name', ['n1', 'n2'])), ['n1', 'n2']],
@@ -161,7 +161,7 @@ describe('NodeAffinity: PreFilter, addedAffinity and PreScore', () => {
 
   it('scores preferred terms, the profile ones included, and skips pods with none', () => {
     const nodes = [labeledNode('a', { disk: 'ssd', zone: 'z1' }), labeledNode('b', { disk: 'hdd', zone: 'z1' }), labeledNode('c', {})];
-    const pref = (weight: number, key: string, value: string) => ({ weight, preference: { matchExpressions: [{ key, operator: 'In', values: [value] }] } });
+    const pref = (weight: number, key: string, value: string) => ({ weight, preference: { matchExpressions: [{ key, operator: 'In' as const, values: [value] }] } });
     const p = podOf('p', {}, { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [pref(2, 'disk', 'ssd'), pref(1, 'zone', 'z1'), pref(0, 'disk', 'hdd')] } } });
     expect(scoreAll(nodeAffinity(), p, nodes, new CycleState())).toEqual({ a: 100, b: 33, c: 0 });
     expect(scoreAll(nodeAffinity(), podOf('q'), nodes, new CycleState())).toBe('Skip');

@@ -270,7 +270,7 @@ describe('PodTopologySpread filter', () => {
       labeledNode('node-x', { [HOST]: 'node-x', zone: 'zone2' }, [], { taints }),
     ];
     const honor = podTopologySpread({ defaultingType: 'List' }, fakeHandle({ nodes: all }));
-    const p = (policy: string) => podOf('p', { foo: '' }, { topologySpreadConstraints: [constraint(1, 'zone', 'DoNotSchedule', foo, { nodeTaintsPolicy: policy })] });
+    const p = (policy: 'Honor' | 'Ignore') => podOf('p', { foo: '' }, { topologySpreadConstraints: [constraint(1, 'zone', 'DoNotSchedule', foo, { nodeTaintsPolicy: policy })] });
     expect(filterAll(honor, p('Honor'), all, new CycleState())['node-a']).toBe('Success');
     expect(filterAll(honor, p('Ignore'), all, new CycleState())['node-a']).toMatch(/^Unschedulable/);
   });
