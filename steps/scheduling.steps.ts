@@ -1,7 +1,8 @@
 /** The scheduler: its configuration, and checks on why it placed pods where it did. */
 import { Given, type DataTable } from '@cucumber/cucumber';
 import type { KubeWorld } from '../src/harness/world.ts';
-import { configurationFromYaml, placedBecause, scoredAs, withPluginDisabled, withStrategy, withWeight } from '../src/harness/scheduling.ts';
+import { configurationFromYaml, placedBecause, scoredAs, withPluginDisabled, withStrategy, withWeight, workloadPodPending } from '../src/harness/scheduling.ts';
+import type { WorkloadParam } from '../src/harness/params.ts';
 import { defineCheck } from './support.ts';
 
 Given('the scheduler uses the {word} strategy', function (this: KubeWorld, strategy: string) {
@@ -27,3 +28,5 @@ defineCheck('pod {string} was placed on node {string} because {string}', 3, (w, 
 );
 
 defineCheck('the scheduler scored the nodes for pod {string} as:', 2, (w, name: string, table: DataTable) => scoredAs(w.ref(name), table.raw()));
+
+defineCheck('a pod of {workload} stays pending because {string}', 2, (w, wl: WorkloadParam, because: string) => workloadPodPending(wl.kind, w.ref(wl.name), because));

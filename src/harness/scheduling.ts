@@ -8,8 +8,9 @@ import { parse } from 'yaml';
 import { R, SchedulerConfigError, explainDecision, validateSchedulerConfiguration, type Pod, type SchedulerConfiguration, type SchedulerProfile, type SchedulingDecision } from '../engine/index.ts';
 import type { Check } from './checks.ts';
 import { UserError } from './errors.ts';
-import type { Ref } from './params.ts';
-import { indent } from './report.ts';
+import type { Ref, WorkloadKind } from './params.ts';
+import { indent, latestEvent, podsReport } from './report.ts';
+import { podsOf } from './workloads.ts';
 import type { View } from './view.ts';
 
 export const STRATEGIES = ['LeastAllocated', 'MostAllocated', 'RequestedToCapacityRatio'] as const;
@@ -148,6 +149,23 @@ export function scoredAs(ref: Ref, rows: string[][]): Check {
       expected,
       found: wrong.length ? wrong.join('; ') : 'it did',
       details: () => `The scheduler's view of pod "${ref.name}" (attempt ${d.attempt}):\n${indent(decisionTable(d))}`,
+    };
+  };
+}
+
+/** "a pod of deployment X stays pending because T": some live pod of it is unscheduled and the scheduler's latest word contains T. */
+export function workloadPodPending(kind: WorkloadKind, ref: Ref, because: string): Check {
+  const expected = `a pod of ${kind} "${ref.name}" stays pending because "${because}"`;
+  return (view) => {
+    const pods = podsOf(view, kind, ref);
+    const pending = pods.filter((p) => !p.spec.nodeName);
+    const says = pending.map((p) => ({ p, msg: p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False')?.message ?? latestEvent(view, p, 'FailedScheduling')?.message ?? '' }));
+    const hit = says.find((x) => x.msg.includes(because));
+    return {
+      ok: !!hit,
+      expected,
+      found: !pending.length ? `all ${pods.length} of its pods are scheduled` : says.map((x) => `${x.p.metadata.name}: ${x.msg || 'the scheduler has said nothing yet'}`).join('; '),
+      details: () => podsReport(view, pods),
     };
   };
 }
