@@ -9,7 +9,7 @@ import { R, SchedulerConfigError, explainDecision, validateSchedulerConfiguratio
 import type { Check } from './checks.ts';
 import { UserError } from './errors.ts';
 import type { Ref, WorkloadKind } from './params.ts';
-import { indent, latestEvent, podsReport } from './report.ts';
+import { decisionTable, indent, latestEvent, podsReport } from './report.ts';
 import { podsOf } from './workloads.ts';
 import type { View } from './view.ts';
 
@@ -84,23 +84,6 @@ export function checkConfiguration(cfg: SchedulerConfiguration): void {
 }
 
 // ---- explanations ----
-
-/** The scheduler's view of one decision as a table: each node's verdict, and the weighted scores. */
-export function decisionTable(d: SchedulingDecision): string {
-  const nodes = [...new Set([...d.filter.keys(), ...d.scores.keys()])];
-  if (!nodes.length) return d.message ?? 'no node was evaluated';
-  const plugins = [...new Set([...d.scores.values()].flatMap((s) => [...s.byPlugin.keys()]))];
-  const header = ['NODE', 'FILTER', ...plugins, 'TOTAL'];
-  const rows = nodes.map((n) => {
-    const st = d.filter.get(n);
-    const s = d.scores.get(n);
-    const verdict = st ? `${st.plugin}: ${st.reasons.join(', ')}` : n === d.node ? 'fits (chosen)' : 'fits';
-    return [n, verdict, ...plugins.map((p) => (s ? String(s.byPlugin.get(p) ?? '') : '')), s ? String(s.total) : ''];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('   ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
-}
 
 function decisionOf(view: View, ref: Ref): SchedulingDecision | undefined {
   return view.schedulingDecision?.(ref.namespace, ref.name);
