@@ -21,6 +21,15 @@ import { garbageCollector } from './controllers/garbage-collector.ts';
 import { serviceAccountController } from './controllers/serviceaccount.ts';
 import { rootCACertPublisher } from './controllers/root-ca-cert-publisher.ts';
 import { nodeIpamController } from './controllers/node-ipam.ts';
+import { endpointSliceController } from './controllers/endpointslice.ts';
+import { endpointsController } from './controllers/endpoints.ts';
+import { ServiceAllocation } from './apiserver/registry/service-allocation.ts';
+import { APISERVER_ADDRESS, APISERVER_PORT, bootstrapServices } from './apiserver/registry/bootstrap-services.ts';
+import { Network } from './network/network.ts';
+import type { ProxyMode } from './network/kube-proxy.ts';
+import { INGRESS_CLASS, INGRESS_CONTROLLER, ingressController } from './network/ingress-controller.ts';
+import { Cloud } from './cloud/cloud.ts';
+import { serviceController } from './cloud/service-controller.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import type { SchedulerConfiguration } from './scheduler/config.ts';
 import { Kubelet } from './kubelet/kubelet.ts';
@@ -60,6 +69,8 @@ export interface ClusterOptions {
   admission?: AdmissionOptions;
   /** Tasks allowed at one instant before a livelock is reported. */
   maxTasksPerInstant?: number;
+  /** kube-proxy's mode on every node: iptables (default) or ipvs. */
+  proxyMode?: ProxyMode;
 }
 
 /** The user a scenario acts as: cluster-admin through kubectl. */
@@ -76,6 +87,8 @@ export interface Cluster {
    * when the configuration is refused.
    */
   configureScheduler(config: SchedulerConfiguration): void;
+  /** The network: kube-proxy per node, DNS, NetworkPolicy, ingress, and the requests sent through it. */
+  readonly network: Network;
   /** The store, for history replay; components never touch it. */
   readonly store: Store;
   /** A client acting as the user (strict field validation, as kubectl asks). */
@@ -126,6 +139,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   const missingImages = new Set<string>();
   const loads = new Loads();
   const events = new EventSequence();
+  const serviceAllocation = new ServiceAllocation({ random });
 
   const apiserver = new ApiServer(
     store,
@@ -138,6 +152,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     {
       admission: defaultAdmissionChain(options.admission),
       audit: (e: AuditEntry) => trace.record({ kind: 'request', ...e }),
+      serviceAllocation,
     },
   );
   clock.setLivelockDiagnostic((at) => {
@@ -168,6 +183,17 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     } as KubeObject);
   }
 
+  bootstrapServices(bootstrap, (n) => serviceAllocation.indexedIP(n));
+  // ingress-nginx, installed as a cluster add-on: its IngressClass and its load balancer's address.
+  const cloud = new Cloud();
+  const ingressAddress = cloud.allocateIP()!;
+  bootstrap.create(R.ingressClasses, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IngressClass',
+    metadata: { name: INGRESS_CLASS, labels: { 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/name': 'ingress-nginx' } },
+    spec: { controller: INGRESS_CONTROLLER },
+  } as KubeObject);
+
   const disabled = new Set(options.disabledControllers ?? []);
   const controllers: Controller[] = [
     serviceAccountController(),
@@ -179,6 +205,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     deploymentController(),
     podGarbageCollector(),
     garbageCollector(),
+    endpointSliceController(),
+    endpointsController(),
   ].filter((c) => !disabled.has(c.name) && !disabled.has('*'));
   const manager = new ControllerManager(
     {
@@ -192,6 +220,12 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     controllers,
   );
   manager.start();
+  // Outside kube-controller-manager: the cloud-controller-manager's service controller and the ingress controller.
+  const addons = new ControllerManager(
+    { clock, random, clientFor: (name) => system(name), events, onError: (e) => trace.record({ kind: 'reconcile-error', ...e }) },
+    [serviceController(cloud), ingressController(ingressAddress)].filter((c) => !disabled.has(c.name) && !disabled.has('*')),
+  );
+  addons.start();
 
   const schedulerClient = apiserver.client({ user: 'system:kube-scheduler', component: 'default-scheduler' });
   const schedulerRecorder = newRecorder(schedulerClient, { component: 'default-scheduler', now: () => clock.now(), iso: (ms) => clock.iso(ms) }, events);
@@ -201,6 +235,20 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   scheduler.start();
 
   const kubelets = new Map<string, Kubelet>();
+  const network = new Network({
+    client: system('network', 'system:serviceaccount:kube-system:calico-node'),
+    clock,
+    seed,
+    proxyMode: options.proxyMode,
+    apiserver: { ip: APISERVER_ADDRESS, port: APISERVER_PORT },
+    ingressAddress,
+    ingressClass: INGRESS_CLASS,
+    dataplane: {
+      nodeAlive: (n) => kubelets.get(n)?.running ?? false,
+      connect: (n, uid, port, protocol) => kubelets.get(n)?.connect(uid, port, protocol) ?? { ok: false, kind: 'timeout', why: `node ${n} does not exist` },
+    },
+  });
+  const proxyClient = (name: string) => apiserver.client({ user: 'system:kube-proxy', component: 'kube-proxy', node: name });
   let nodeCount = 0;
   const addNode = (n: NodeOptions): string => {
     nodeCount++;
@@ -230,6 +278,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     });
     kubelets.set(name, kubelet);
     kubelet.start();
+    network.startNode(name, proxyClient(name));
     return name;
   };
   const nodes = options.nodes ?? 0;
@@ -257,16 +306,24 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       scheduler.start();
       clock.settle();
     },
+    network,
     store,
     missingImages,
     loads,
     client: (identity = USER) => apiserver.client(identity, { fieldValidation: 'Strict' }),
     nodeNames: () => [...kubelets.keys()],
     addNode,
-    killNode: (name) => kubelet(name).die(),
-    reviveNode: (name) => kubelet(name).start(),
+    killNode: (name) => {
+      kubelet(name).die();
+      network.stopNode(name);
+    },
+    reviveNode: (name) => {
+      kubelet(name).start();
+      network.startNode(name, proxyClient(name));
+    },
     removeNode: (name) => {
       kubelet(name).die();
+      network.stopNode(name);
       kubelets.delete(name);
       try {
         system('cloud-node-lifecycle-controller').delete(R.nodes, undefined, name);

@@ -36,7 +36,7 @@ export interface QueueOptions {
   maxBackoffMs: number;
   /** Runs the pod's profile's PreEnqueue plugins: the first rejection, if any. */
   preEnqueue(pod: Stored<Pod>): { plugin: string; status: Status } | undefined;
-  /** isPodWorthRequeuing over the hints of the plugins that rejected the pod. */
+  /** The rejecting plugins' queueing hints for a non-wildcard event (the queue handles pods without rejectors and wildcards). */
   worthRequeuing(q: QueuedPodInfo, event: ClusterEvent, oldObj: unknown, newObj: unknown): QueueingStrategy;
   /** Whether any plugin of any profile registered for the event. */
   interested(event: ClusterEvent): boolean;
@@ -57,15 +57,27 @@ export class SchedulingQueue {
   /** Nominated pods by node, and each pod's node. */
   private readonly nominatedPods = new Map<string, PodInfo[]>();
   private readonly nominatedPodToNode = new Map<string, string>();
+  /**
+   * When each pod last entered a queue, in order: the tie-break for pods the
+   * sort plugin finds equal (same priority, same instant), standing in for
+   * the nanosecond timestamps that order them upstream.
+   */
+  private readonly arrival = new WeakMap<QueuedPodInfo, number>();
+  private arrivals = 0;
 
   constructor(private readonly o: QueueOptions) {
     this.start = o.clock.now();
-    this.active = new Heap(uidOf, o.less);
+    const less = (a: QueuedPodInfo, b: QueuedPodInfo) => {
+      if (o.less(a, b)) return true;
+      if (o.less(b, a)) return false;
+      return (this.arrival.get(a) ?? 0) < (this.arrival.get(b) ?? 0);
+    };
+    this.active = new Heap(uidOf, less);
     // Within one backoff window, pods are ordered as activeQ orders them.
     this.podBackoff = new Heap(uidOf, (a, b) => {
       const ba = this.backoffTime(a);
       const bb = this.backoffTime(b);
-      return ba !== bb ? ba < bb : o.less(a, b);
+      return ba !== bb ? ba < bb : less(a, b);
     });
     this.errorBackoff = new Heap(uidOf, (a, b) => this.backoffTime(a) < this.backoffTime(b));
   }
@@ -118,6 +130,7 @@ export class SchedulingQueue {
     this.unschedulable.delete(uidOf(q));
     this.podBackoff.delete(uidOf(q));
     this.errorBackoff.delete(uidOf(q));
+    if (!this.active.has(uidOf(q))) this.arrival.set(q, this.arrivals++);
     this.active.addOrUpdate(q);
     return true;
   }
@@ -138,6 +151,7 @@ export class SchedulingQueue {
     }
     this.unschedulable.delete(uidOf(q));
     const errorOnly = q.unschedulablePlugins.size === 0;
+    this.arrival.set(q, this.arrivals++);
     (errorOnly ? this.errorBackoff : this.podBackoff).addOrUpdate(q);
     this.scheduleBackoffFlush();
     return true;
@@ -167,7 +181,7 @@ export class SchedulingQueue {
       u.pod = pod;
       this.updateNominated(old, pod);
       for (const e of events) {
-        const strategy = this.o.worthRequeuing(u, e, old, pod);
+        const strategy = this.isPodWorthRequeuing(u, e, old, pod);
         if (this.requeue(u, strategy)) {
           this.o.onActive();
           break;
@@ -236,11 +250,25 @@ export class SchedulingQueue {
   private movePods(pods: readonly QueuedPodInfo[], event: ClusterEvent, oldObj: unknown, newObj: unknown): void {
     let activated = false;
     for (const q of pods) {
-      const strategy = this.o.worthRequeuing(q, event, oldObj, newObj);
+      const strategy = this.isPodWorthRequeuing(q, event, oldObj, newObj);
       if (strategy === 'queueSkip') continue;
       if (this.requeue(q, strategy)) activated = true;
     }
     if (activated) this.o.onActive();
+  }
+
+  /**
+   * isPodWorthRequeuing: a pod no plugin rejected (an error) always goes back; a
+   * wildcard event (the leftover flush, a forced activation) moves every pod, or
+   * only the one it names; otherwise the rejecting plugins' hints decide.
+   */
+  private isPodWorthRequeuing(q: QueuedPodInfo, event: ClusterEvent, oldObj: unknown, newObj: unknown): QueueingStrategy {
+    if (!q.unschedulablePlugins.size) return 'queueAfterBackoff';
+    if (event.resource === 'WildCard') {
+      const target = newObj as Stored<Pod> | undefined;
+      return target && target.metadata?.uid !== q.pod.metadata.uid ? 'queueSkip' : 'queueAfterBackoff';
+    }
+    return this.o.worthRequeuing(q, event, oldObj, newObj);
   }
 
   /** Activate: pods move to activeQ at once, whatever their backoff. */

@@ -18,7 +18,7 @@ import { type ResolvedConfiguration, type SchedulerConfiguration, DEFAULT_SCHEDU
 import { Framework, type SchedulerServices } from './runtime.ts';
 import { SchedulerCache } from './cache.ts';
 import { type QueueingStrategy, SchedulingQueue } from './queue.ts';
-import { type SchedulerCore, scheduleOne } from './schedule-one.ts';
+import { type SchedulerCore, numFeasibleNodesToFind, scheduleOne } from './schedule-one.ts';
 import type { SchedulingDecision } from './explain.ts';
 
 export { fitErrorMessage, explainDecision, type SchedulingDecision } from './explain.ts';
@@ -139,11 +139,6 @@ export class Scheduler {
 
   /** isPodWorthRequeuing: a hint of a plugin that rejected the pod says the event may help. */
   private worthRequeuing(pod: Stored<Pod>, rejectors: ReadonlySet<string>, e: ClusterEvent, oldObj: unknown, newObj: unknown): QueueingStrategy {
-    if (!rejectors.size) return 'queueAfterBackoff';
-    if (e.resource === 'WildCard') {
-      const target = newObj as Stored<Pod> | undefined;
-      return target && target.metadata?.uid !== pod.metadata.uid ? 'queueSkip' : 'queueAfterBackoff';
-    }
     const m = this.hints.get(pod.spec.schedulerName || DEFAULT_SCHEDULER_NAME);
     if (!m) return 'queueAfterBackoff';
     for (const plugin of rejectors) {
@@ -204,6 +199,12 @@ export class Scheduler {
   stop(): void {
     this.stopped = true;
     this.informers.stop();
+  }
+
+  /** How many feasible nodes a cycle looks for among `total` (numFeasibleNodesToFind, the default profile's setting). */
+  numFeasibleNodesToFind(total: number): number {
+    const first = [...this.frameworks.values()][0];
+    return numFeasibleNodesToFind(first?.profile.percentageOfNodesToScore ?? this.config.percentageOfNodesToScore, total);
   }
 
   /** Pending pods by where they wait, for explanations. */

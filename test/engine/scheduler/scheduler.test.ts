@@ -1,315 +1,290 @@
-/**
- * The scheduler on a running cluster: the queue (retries on the events that
- * can help, the leftover flush, scheduling gates), preemption, nominated
- * pods, PriorityClasses, profiles and the configuration's validation.
- */
 import { describe, it, expect } from 'vitest';
-import {
-  R,
-  SchedulerConfigError,
-  createCluster,
-  isStatusError,
-  validateSchedulerConfiguration,
-  type Cluster,
-  type KubeEvent,
-  type KubeObject,
-  type NodeOptions,
-  type Pod,
-  type SchedulerConfiguration,
-  type Stored,
-} from '../../../src/engine/index.ts';
+import { R } from '../../../src/engine/api/kinds.ts';
+import type { KubeObject, Pod, Stored, Taint } from '../../../src/engine/api/types.ts';
+import { createCluster } from '../../../src/engine/cluster.ts';
+import { fitErrorMessage } from '../../../src/engine/scheduler/scheduler.ts';
+import { buildProfile, DEFAULT_PLUGINS, SchedulerConfigError } from '../../../src/engine/scheduler/profile.ts';
+import { resolveConfiguration, type SchedulerProfile } from '../../../src/engine/scheduler/config.ts';
+import { REGISTRY } from '../../../src/engine/scheduler/plugins/registry.ts';
+import { CycleState, status, type Handle, type Status } from '../../../src/engine/scheduler/framework.ts';
+import { fakeHandle } from './fake-handle.ts';
+import { defaultBinder } from '../../../src/engine/scheduler/plugins/default-binder.ts';
+import { condition, podManifest, testCluster, SECOND } from '../controllers/cluster-helpers.ts';
 
-function cluster(nodes: number | NodeOptions[] = 3, scheduler?: SchedulerConfiguration): Cluster {
-  return createCluster({ seed: 1, nodes, scheduler });
-}
+const st = (code: Status['code'], ...reasons: string[]) => status(code, ...reasons);
 
-function create(c: Cluster, o: Record<string, unknown>): void {
-  const type = o.kind === 'Pod' ? R.pods : o.kind === 'PriorityClass' ? R.priorityClasses : o.kind === 'PodDisruptionBudget' ? R.podDisruptionBudgets : o.kind === 'StorageClass' ? R.storageClasses : R.persistentVolumeClaims;
-  c.client().create(type, { metadata: { namespace: 'default' }, ...o } as unknown as KubeObject);
-  c.settle();
-}
-
-function pod(name: string, spec: Record<string, unknown> = {}, labels?: Record<string, string>, cpu?: string): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, ...(labels ? { labels } : {}) },
-    spec: { containers: [{ name: 'c', image: 'nginx', ...(cpu ? { resources: { requests: { cpu } } } : {}) }], ...spec },
-  };
-}
-
-const priorityClass = (name: string, value: number, extra: Record<string, unknown> = {}) => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, ...extra });
-
-const get = (c: Cluster, name: string) => c.client().get<Pod>(R.pods, 'default', name) as Stored<Pod>;
-const nodeOf = (c: Cluster, name: string) => get(c, name).spec.nodeName;
-const failedScheduling = (c: Cluster, name: string) =>
-  c.client()
-    .list<KubeEvent>(R.events, { namespace: 'default' })
-    .items.filter((e) => e.involvedObject.name === name && e.reason === 'FailedScheduling')
-    .reduce((n, e) => n + (e.count ?? 1), 0);
-
-describe('the scheduling queue', () => {
-  it('retries a pod at once when a node that fits it joins', () => {
-    const c = cluster(1);
-    create(c, pod('big', {}, undefined, '6'));
-    expect(nodeOf(c, 'big')).toBeUndefined();
-    expect(c.scheduler.queueSnapshot().unschedulable).toEqual(['default/big']);
-    c.addNode({ name: 'large', cpu: '8' });
-    c.settle();
-    expect(nodeOf(c, 'big')).toBe('large');
+describe('fitErrorMessage', () => {
+  it('counts each reason over the nodes and sorts the counted reasons as strings', () => {
+    const statuses = new Map([
+      ['node-1', st('Unschedulable', 'Insufficient cpu')],
+      ['node-2', st('UnschedulableAndUnresolvable', 'node(s) had untolerated taint {dedicated: gpu}')],
+      ['node-3', st('UnschedulableAndUnresolvable', 'node(s) had untolerated taint {dedicated: gpu}')],
+    ]);
+    expect(fitErrorMessage(3, '', statuses, '')).toBe('0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {dedicated: gpu}.');
   });
 
-  it('retries a pod that lacked room when a pod on a node is deleted', () => {
-    const c = cluster(1);
-    create(c, pod('first', {}, undefined, '3'));
-    create(c, pod('second', {}, undefined, '3'));
-    expect(nodeOf(c, 'second')).toBeUndefined();
-    c.client().delete(R.pods, 'default', 'first', { gracePeriodSeconds: 0 });
-    c.settle();
-    expect(nodeOf(c, 'second')).toBe('node-1');
+  it('counts every reason of a node', () => {
+    const statuses = new Map([
+      ['a', st('Unschedulable', 'Insufficient cpu', 'Insufficient memory')],
+      ['b', st('Unschedulable', 'Insufficient memory')],
+    ]);
+    expect(fitErrorMessage(2, '', statuses, '')).toBe('0/2 nodes are available: 1 Insufficient cpu, 2 Insufficient memory.');
   });
 
-  it('leaves pods an event cannot help waiting, and flushes them after 5 minutes (checked every 30 s)', () => {
-    const c = cluster(1);
-    create(c, pod('picky', { nodeSelector: { disktype: 'ssd' } }));
-    expect(failedScheduling(c, 'picky')).toBe(1);
-    // A pod deletion cannot help a node selector.
-    create(c, pod('other'));
-    c.client().delete(R.pods, 'default', 'other', { gracePeriodSeconds: 0 });
-    c.settle();
-    expect(failedScheduling(c, 'picky')).toBe(1);
-    c.advance(329_000);
-    expect(failedScheduling(c, 'picky')).toBe(1);
-    c.advance(1_000);
-    expect(failedScheduling(c, 'picky')).toBe(2);
-    // A node label that matches is an event that helps.
-    const n = c.client().get(R.nodes, undefined, 'node-1');
-    c.client().update(R.nodes, { ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, disktype: 'ssd' } } });
-    c.settle();
-    expect(nodeOf(c, 'picky')).toBe('node-1');
+  it('sorts as strings, so 10 comes before 2', () => {
+    const statuses = new Map<string, Status>();
+    for (let i = 0; i < 10; i++) statuses.set(`t${i}`, st('UnschedulableAndUnresolvable', "node(s) didn't match Pod's node affinity/selector"));
+    statuses.set('x', st('Unschedulable', 'Too many pods'));
+    statuses.set('y', st('Unschedulable', 'Too many pods'));
+    expect(fitErrorMessage(12, '', statuses, '')).toBe("0/12 nodes are available: 10 node(s) didn't match Pod's node affinity/selector, 2 Too many pods.");
   });
 
-  it('keeps pods with scheduling gates out of the queue until the gates are gone', () => {
-    const c = cluster(1);
-    create(c, pod('gated', { schedulingGates: [{ name: 'example.com/quota' }] }));
-    const p = get(c, 'gated');
-    expect(p.status?.conditions).toEqual([{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates' }]);
-    expect(failedScheduling(c, 'gated')).toBe(0);
-    expect(c.scheduler.queueSnapshot().gated).toEqual(['default/gated']);
-    c.client().patch(R.pods, 'default', 'gated', { spec: { schedulingGates: null } }, 'merge');
-    c.settle();
-    expect(nodeOf(c, 'gated')).toBe('node-1');
-  });
-
-  it('leaves pods of other schedulers alone', () => {
-    const c = cluster(1);
-    create(c, pod('mine', { schedulerName: 'my-scheduler' }));
-    expect(get(c, 'mine').status?.conditions ?? []).toEqual([]);
-    expect(c.scheduler.queueSnapshot().active).toEqual([]);
+  it('uses the PreFilter message alone when PreFilter rejected the pod', () => {
+    const statuses = new Map([['a', st('UnschedulableAndUnresolvable', 'ignored')]]);
+    expect(fitErrorMessage(4, "node(s) didn't match Pod's node affinity/selector", statuses, '')).toBe("0/4 nodes are available: node(s) didn't match Pod's node affinity/selector.");
   });
 });
 
-describe('preemption', () => {
-  it('evicts the lowest-priority pods, nominates the node, then places the pod', () => {
-    const c = cluster([{ name: 'n1', cpu: '4' }]);
-    create(c, priorityClass('low', 100));
-    create(c, priorityClass('mid', 500));
-    create(c, priorityClass('high', 1000));
-    create(c, pod('low-1', { priorityClassName: 'low' }, undefined, '1500m'));
-    create(c, pod('mid-1', { priorityClassName: 'mid' }, undefined, '1500m'));
-    create(c, pod('high-1', { priorityClassName: 'high' }, undefined, '2'));
-    const preempted = c.client().list<KubeEvent>(R.events, { namespace: 'default' }).items.filter((e) => e.reason === 'Preempted');
-    expect(preempted.map((e) => e.involvedObject.name)).toEqual(['low-1']);
-    expect(preempted[0].message).toBe(`Preempted by pod ${get(c, 'high-1').metadata.uid} on node n1`);
-    expect(get(c, 'high-1').status?.nominatedNodeName).toBe('n1');
-    c.advance(35_000);
-    expect(nodeOf(c, 'high-1')).toBe('n1');
-    expect(nodeOf(c, 'mid-1')).toBe('n1');
-    expect(() => get(c, 'low-1')).toThrow(/not found/);
+describe('numFeasibleNodesToFind', () => {
+  const adaptive = createCluster({ nodes: 0 }).scheduler;
+  it.each([
+    [0, 0],
+    [1, 1],
+    [50, 50],
+    [99, 99],
+    // 100 nodes: 50% would be 50, raised to the floor of 100
+    [100, 100],
+    [200, 100],
+    // 50 - 500/125 = 46%
+    [500, 230],
+    [1000, 420],
+    // 50 - 5000/125 = 10%
+    [5000, 500],
+    // 50 - 6000/125 = 2%, raised to the minimum of 5%
+    [6000, 300],
+    [10000, 500],
+  ])('%i nodes -> %i', (total, want) => {
+    expect(adaptive.numFeasibleNodesToFind(total)).toBe(want);
   });
 
-  it('marks victims with the DisruptionTarget condition before deleting them gracefully', () => {
-    const c = cluster([{ name: 'n1', cpu: '2' }]);
-    create(c, priorityClass('high', 1000));
-    // A shell as PID 1 ignores SIGTERM: the pod stays Terminating for its grace period.
-    const stubborn = { name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep 3600'], resources: { requests: { cpu: '2' } } };
-    create(c, pod('victim', { terminationGracePeriodSeconds: 60, containers: [stubborn] }));
-    create(c, pod('vip', { priorityClassName: 'high' }, undefined, '1'));
-    const v = get(c, 'victim');
-    expect(v.metadata.deletionTimestamp).toBeDefined();
-    expect(v.status?.conditions?.find((x) => x.type === 'DisruptionTarget')).toMatchObject({
-      status: 'True',
-      reason: 'PreemptionByScheduler',
-      message: 'default-scheduler: preempting to accommodate a higher priority pod',
+  it('honours percentageOfNodesToScore, still at least 100 nodes', () => {
+    const s = createCluster({ nodes: 0, scheduler: { percentageOfNodesToScore: 30 } }).scheduler;
+    expect([s.numFeasibleNodesToFind(50), s.numFeasibleNodesToFind(200), s.numFeasibleNodesToFind(1000)]).toEqual([50, 100, 300]);
+    const all = createCluster({ nodes: 0, scheduler: { percentageOfNodesToScore: 100 } }).scheduler;
+    expect(all.numFeasibleNodesToFind(5000)).toBe(5000);
+  });
+});
+
+describe('percentageOfNodesToScore in a cluster', () => {
+  it('stops filtering after numFeasibleNodesToFind nodes and starts the next pod where the last search ended', () => {
+    const tc = testCluster({ nodes: 120 });
+    tc.create(R.pods, podManifest('a'));
+    tc.create(R.pods, podManifest('b'));
+    const a = [...tc.cluster.scheduler.decisions.get('default/a')!.filter.keys()];
+    const b = [...tc.cluster.scheduler.decisions.get('default/b')!.filter.keys()];
+    // 120 nodes: 50 - 120/125 = 50% is 60, raised to the floor of 100.
+    expect(a).toHaveLength(100);
+    expect(b).toHaveLength(100);
+    expect(a[0]).toBe('node-1');
+    expect(a.at(-1)).toBe('node-100');
+    expect(b[0]).toBe('node-101');
+    expect(b.slice(0, 21)).toEqual([...Array.from({ length: 20 }, (_, i) => `node-${101 + i}`), 'node-1']);
+  });
+});
+
+describe('scheduler profiles', () => {
+  const handle = fakeHandle();
+  const build = (profile: SchedulerProfile = {}) => buildProfile(resolveConfiguration({ profiles: [profile] }).profiles[0], handle);
+  const scores = (profile?: SchedulerProfile) => build(profile).score.map((s) => `${s.plugin.name}:${s.weight}`);
+
+  // VolumeBinding scores only with the StorageCapacityScoring gate (alpha, off in 1.33); upstream
+  // its PreScore then returns Skip, so it takes no part in scoring, and here it has no Score.
+  it('build the default plugins in the upstream order with their score weights', () => {
+    const built = build();
+    expect(scores()).toEqual([
+      'TaintToleration:3',
+      'NodeAffinity:2',
+      'NodeResourcesFit:1',
+      'PodTopologySpread:2',
+      'InterPodAffinity:2',
+      'NodeResourcesBalancedAllocation:1',
+      'ImageLocality:1',
+    ]);
+    expect(built.queueSort.name).toBe('PrioritySort');
+    expect(built.bind.map((p) => p.name)).toEqual(['DefaultBinder']);
+    expect(built.postFilter.map((p) => p.name)).toEqual(['DefaultPreemption']);
+    expect(DEFAULT_PLUGINS.map((p) => p.name).filter((n) => REGISTRY.has(n))).toEqual([...built.all.keys()]);
+  });
+
+  it('drop disabled plugins and re-weight enabled ones', () => {
+    const got = scores({ plugins: { multiPoint: { disabled: [{ name: 'TaintToleration' }], enabled: [{ name: 'NodeAffinity', weight: 5 }] } } });
+    expect(got.some((s) => s.startsWith('TaintToleration'))).toBe(false);
+    expect(got).toContain('NodeAffinity:5');
+    expect(build({ plugins: { multiPoint: { disabled: [{ name: 'TaintToleration' }] } } }).filter.map((p) => p.name)).not.toContain('TaintToleration');
+  });
+
+  it('refuse a plugin that does not exist', () => {
+    expect(() => build({ plugins: { multiPoint: { enabled: [{ name: 'NoSuchPlugin' }] } } })).toThrow(SchedulerConfigError);
+  });
+});
+
+describe('scheduling in a cluster', () => {
+  const gpuTaint: Taint[] = [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }];
+
+  it('reports a pod that fits nowhere with FailedScheduling and PodScheduled=False, and schedules it when a fitting node joins', () => {
+    const tc = testCluster({ nodes: [{ cpu: '2' }, { taints: gpuTaint }, { taints: gpuTaint }] });
+    tc.create(R.pods, podManifest('big', { requests: { cpu: '3' } }));
+    // 3 CPUs exceed node-1's allocatable, so its Insufficient cpu is unresolvable too (1.33) and
+    // preemption is tried nowhere.
+    const message =
+      '0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint {dedicated: gpu}. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.';
+    expect(tc.events('Pod', 'big')).toEqual([`FailedScheduling: ${message}`]);
+    const ev = tc.rawEvents().find((e) => e.reason === 'FailedScheduling')!;
+    expect([ev.type, ev.source?.component]).toEqual(['Warning', 'default-scheduler']);
+    const pod = tc.pod('big')!;
+    expect(pod.spec.nodeName).toBeUndefined();
+    expect(condition(pod, 'PodScheduled')).toMatchObject({ status: 'False', reason: 'Unschedulable', message });
+    expect(tc.cluster.scheduler.queueSnapshot().unschedulable).toEqual(['default/big']);
+
+    tc.advance(5 * SECOND);
+    tc.cluster.addNode({ name: 'node-4', cpu: '8' });
+    // The node registers with the not-ready:NoSchedule taint (TaintNodesByCondition), so the
+    // first retry fails on it; the next one, after its 2 s backoff, once the taint is gone.
+    const waited = tc.until(() => !!tc.pod('big')!.spec.nodeName, 10 * SECOND);
+    expect(waited).toBeLessThanOrEqual(2 * SECOND);
+    const bound = tc.pod('big')!;
+    expect(bound.spec.nodeName).toBe('node-4');
+    expect(tc.events('Pod', 'big')).toContain('Scheduled: Successfully assigned default/big to node-4');
+    expect(condition(bound, 'PodScheduled')).toMatchObject({ status: 'True' });
+  });
+
+  it('keeps retrying quietly: an unchanged message is not written again', () => {
+    const tc = testCluster({ nodes: [{ cpu: '1' }] });
+    tc.create(R.pods, podManifest('big', { requests: { cpu: '2' } }));
+    const first = condition(tc.pod('big'), 'PodScheduled');
+    tc.advance(6 * 60 * SECOND);
+    expect(condition(tc.pod('big'), 'PodScheduled')).toEqual(first);
+    // The leftover flush retried it after 5 minutes: one event, counted twice.
+    const ev = tc.rawEvents().filter((e) => e.reason === 'FailedScheduling');
+    expect(ev).toHaveLength(1);
+    expect(ev[0].count).toBe(2);
+  });
+
+  it('says so when the cluster has no nodes, and schedules once one registers', () => {
+    const tc = testCluster({ nodes: 0 });
+    tc.create(R.pods, podManifest('p'));
+    expect(tc.events('Pod', 'p')).toEqual(['FailedScheduling: no nodes available to schedule pods']);
+    expect(condition(tc.pod('p'), 'PodScheduled')).toMatchObject({ status: 'False', reason: 'Unschedulable', message: 'no nodes available to schedule pods' });
+    tc.advance(2 * SECOND);
+    tc.cluster.addNode({});
+    tc.until(() => !!tc.pod('p')!.spec.nodeName, 10 * SECOND);
+    expect(tc.pod('p')!.spec.nodeName).toBe('node-1');
+  });
+
+  it('leaves cordoned and tainted nodes out and follows the nodeSelector', () => {
+    const tc = testCluster({ nodes: [{ labels: { disktype: 'ssd' } }, { labels: { disktype: 'ssd' }, taints: gpuTaint }, {}] });
+    tc.client.patch(R.nodes, undefined, 'node-3', { spec: { unschedulable: true } }, 'merge');
+    tc.cluster.settle();
+    for (let i = 0; i < 4; i++) tc.create(R.pods, podManifest(`p${i}`, { spec: { nodeSelector: { disktype: 'ssd' } } }));
+    expect(tc.pods().map((p) => p.spec.nodeName)).toEqual(['node-1', 'node-1', 'node-1', 'node-1']);
+  });
+
+  it('schedules pods created together in creation order, spreads them (LeastAllocated) and breaks ties with the seeded random source', () => {
+    const placements = (seed: number) => {
+      const c = createCluster({ seed, nodes: 3 });
+      const client = c.client();
+      for (let i = 0; i < 6; i++) client.create(R.pods, podManifest(`p${i}`, { requests: { cpu: '500m', memory: '512Mi' } }));
+      c.settle();
+      const order = [...c.scheduler.decisions.keys()];
+      expect(order).toEqual([0, 1, 2, 3, 4, 5].map((i) => `default/p${i}`));
+      return client.list<Pod>(R.pods, { namespace: 'default' }).items.map((p) => p.spec.nodeName!);
+    };
+    const a = placements(7);
+    expect(placements(7)).toEqual(a);
+    // Each round of three fills every node once.
+    expect([...a.slice(0, 3)].sort()).toEqual(['node-1', 'node-2', 'node-3']);
+    expect([...a.slice(3)].sort()).toEqual(['node-1', 'node-2', 'node-3']);
+    const distinct = new Set([1, 2, 3, 4, 5, 6, 7, 8].map((s) => placements(s).join(',')));
+    expect(distinct.size).toBeGreaterThan(1);
+  });
+
+  it('prefers the node with fewer untolerated PreferNoSchedule taints', () => {
+    const tc = testCluster({ nodes: [{ taints: [{ key: 'a', effect: 'PreferNoSchedule' }] }, {}, { taints: [{ key: 'b', effect: 'PreferNoSchedule' }] }] });
+    tc.create(R.pods, podManifest('p'));
+    expect(tc.pod('p')!.spec.nodeName).toBe('node-2');
+    const d = tc.cluster.scheduler.decisions.get('default/p')!;
+    expect(d.scores.get('node-2')!.byPlugin.get('TaintToleration')).toBe(300);
+    expect(d.scores.get('node-1')!.byPlugin.get('TaintToleration')).toBe(0);
+  });
+
+  it('schedules the higher-priority pod first when room frees up', () => {
+    const tc = testCluster({ nodes: [{ cpu: '1' }] });
+    // preemptionPolicy Never: the pod waits for room rather than evicting the blocker.
+    tc.create(R.priorityClasses, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000, preemptionPolicy: 'Never' } as KubeObject);
+    tc.create(R.pods, podManifest('blocker', { requests: { cpu: '1' } }));
+    tc.create(R.pods, podManifest('low', { requests: { cpu: '1' } }));
+    tc.advance(SECOND);
+    tc.create(R.pods, podManifest('high', { requests: { cpu: '1' }, spec: { priorityClassName: 'high' } }));
+    expect(tc.pod('high')!.spec.priority).toBe(1000);
+    tc.advance(20 * SECOND);
+    tc.client.delete(R.pods, 'default', 'blocker', { gracePeriodSeconds: 0 });
+    tc.cluster.settle();
+    expect(tc.pod('high')!.spec.nodeName).toBe('node-1');
+    expect(tc.pod('low')!.spec.nodeName).toBeUndefined();
+  });
+
+  it('leaves pods for other schedulers alone and honours spec.nodeName', () => {
+    const tc = testCluster({ nodes: 2 });
+    tc.create(R.pods, podManifest('other', { spec: { schedulerName: 'my-scheduler' } }));
+    tc.create(R.pods, podManifest('pinned', { spec: { nodeName: 'node-2' } }));
+    expect(tc.pod('other')!.spec.nodeName).toBeUndefined();
+    expect(tc.events('Pod', 'other')).toEqual([]);
+    expect(tc.pod('pinned')!.spec.nodeName).toBe('node-2');
+    expect(tc.events('Pod', 'pinned').some((e) => e.startsWith('Scheduled'))).toBe(false);
+  });
+
+  it('counts assumed pods so one burst does not overfill a node', () => {
+    const tc = testCluster({ nodes: [{ cpu: '2' }, { cpu: '2' }] });
+    for (let i = 0; i < 5; i++) tc.client.create(R.pods, podManifest(`p${i}`, { requests: { cpu: '1' } }));
+    tc.cluster.settle();
+    const placed = tc.pods().map((p) => p.spec.nodeName ?? '-');
+    expect(placed.filter((n) => n === 'node-1')).toHaveLength(2);
+    expect(placed.filter((n) => n === 'node-2')).toHaveLength(2);
+    expect(placed.filter((n) => n === '-')).toHaveLength(1);
+  });
+
+  it('frees the resources of finished pods', () => {
+    const tc = testCluster({ nodes: [{ cpu: '1' }] });
+    tc.create(R.pods, podManifest('job', { image: 'busybox', command: ['sh', '-c', 'sleep 10'], requests: { cpu: '1' }, spec: { restartPolicy: 'Never' } }));
+    tc.create(R.pods, podManifest('next', { requests: { cpu: '1' } }));
+    expect(tc.pod('next')!.spec.nodeName).toBeUndefined();
+    tc.advance(12 * SECOND);
+    expect(tc.pod('job')!.status?.phase).toBe('Succeeded');
+    expect(tc.pod('next')!.spec.nodeName).toBe('node-1');
+  });
+
+  it('can run without a plugin: with TaintToleration disabled taints do not filter', () => {
+    const tc = testCluster({
+      nodes: [{ taints: gpuTaint }],
+      scheduler: { profiles: [{ schedulerName: 'default-scheduler', plugins: { multiPoint: { disabled: [{ name: 'TaintToleration' }] } } }] },
     });
-  });
-
-  it('does not preempt pods of equal priority', () => {
-    const c = cluster([{ name: 'n1', cpu: '2' }]);
-    create(c, pod('a', {}, undefined, '2'));
-    create(c, pod('b', {}, undefined, '2'));
-    expect(get(c, 'b').status?.conditions?.find((x) => x.type === 'PodScheduled')?.message).toBe(
-      '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.',
-    );
-  });
-
-  it('prefers the node whose victims no PodDisruptionBudget protects', () => {
-    const c = cluster([{ name: 'n1', cpu: '2' }, { name: 'n2', cpu: '2' }]);
-    create(c, priorityClass('high', 1000));
-    create(c, pod('guarded', { nodeName: 'n1' }, { app: 'guarded' }, '2'));
-    create(c, pod('free', { nodeName: 'n2' }, { app: 'free' }, '2'));
-    create(c, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'guard' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'guarded' } } } });
-    create(c, pod('vip', { priorityClassName: 'high' }, undefined, '1'));
-    expect(get(c, 'vip').status?.nominatedNodeName).toBe('n2');
-  });
-
-  it('keeps a nominated node for the preemptor: lower-priority pods may not take it', () => {
-    const c = cluster([{ name: 'n1', cpu: '2' }]);
-    create(c, priorityClass('high', 1000));
-    const stubborn = { name: 'c', image: 'busybox', command: ['sh', '-c', 'sleep 3600'], resources: { requests: { cpu: '2' } } };
-    create(c, pod('victim', { terminationGracePeriodSeconds: 30, containers: [stubborn] }));
-    create(c, pod('vip', { priorityClassName: 'high' }, undefined, '2'));
-    expect(get(c, 'vip').status?.nominatedNodeName).toBe('n1');
-    create(c, pod('sneaky', {}, undefined, '1'));
-    c.advance(31_000);
-    expect(nodeOf(c, 'vip')).toBe('n1');
-    expect(nodeOf(c, 'sneaky')).toBeUndefined();
+    tc.create(R.pods, podManifest('p'));
+    expect(tc.pod('p')!.spec.nodeName).toBe('node-1');
   });
 });
 
-describe('PriorityClasses', () => {
-  it('gives pods without a class the global default, and allows only one default', () => {
-    const c = cluster(1);
-    create(c, priorityClass('standard', 50, { globalDefault: true }));
-    create(c, pod('p'));
-    expect(get(c, 'p').spec).toMatchObject({ priorityClassName: 'standard', priority: 50, preemptionPolicy: 'PreemptLowerPriority' });
-    let err: unknown;
-    try {
-      create(c, priorityClass('another', 60, { globalDefault: true }));
-    } catch (e) {
-      err = e;
-    }
-    expect(isStatusError(err, 'Forbidden')).toBe(true);
-    expect((err as Error).message).toBe('priorityclasses.scheduling.k8s.io "another" is forbidden: PriorityClass standard is marked as default. Only one default can exist');
-  });
-
-  it.each<[string, Record<string, unknown>, string]>([
-    ['a value above one billion', priorityClass('huge', 2_000_000_000), 'value: Forbidden: maximum allowed value of a user defined priority is 1000000000'],
-    ['the reserved system- prefix', priorityClass('system-mine', 10), "priority class names with 'system-' prefix are reserved for system use only"],
-  ])('refuses %s', (_what, pc, want) => {
-    const c = cluster(0);
-    expect(() => create(c, pc)).toThrow(want);
-  });
-
-  it('refuses a preemptionPolicy that contradicts the class', () => {
-    const c = cluster(0);
-    create(c, priorityClass('polite', 10, { preemptionPolicy: 'Never' }));
-    expect(() => create(c, pod('p', { priorityClassName: 'polite', preemptionPolicy: 'PreemptLowerPriority' }))).toThrow(
-      'the string value of PreemptionPolicy (PreemptLowerPriority) must not be provided in pod spec; priority admission controller computed Never from the given PriorityClass name',
-    );
-  });
-});
-
-describe('profiles and configuration', () => {
-  it('schedules each pod with the profile its schedulerName names', () => {
-    const c = cluster([{ name: 'small', cpu: '2' }, { name: 'large', cpu: '8' }], {
-      profiles: [
-        { schedulerName: 'default-scheduler' },
-        { schedulerName: 'bin-packer', pluginConfig: [{ name: 'NodeResourcesFit', args: { scoringStrategy: { type: 'MostAllocated' } } }] },
-      ],
-    });
-    create(c, pod('spread', {}, undefined, '1'));
-    create(c, pod('packed', { schedulerName: 'bin-packer' }, undefined, '1'));
-    expect([nodeOf(c, 'spread'), nodeOf(c, 'packed')]).toEqual(['large', 'small']);
-  });
-
-  it('can be restarted with another configuration', () => {
-    const c = cluster([{ name: 'n1', taints: [{ key: 'k', value: 'v', effect: 'NoSchedule' }] }]);
-    create(c, pod('p'));
-    expect(nodeOf(c, 'p')).toBeUndefined();
-    c.configureScheduler({ profiles: [{ schedulerName: 'default-scheduler', plugins: { multiPoint: { disabled: [{ name: 'TaintToleration' }] } } }] });
-    expect(nodeOf(c, 'p')).toBe('n1');
-  });
-
-  it.each<[string, SchedulerConfiguration, string]>([
-    ['percentageOfNodesToScore out of range', { percentageOfNodesToScore: 120 }, 'percentageOfNodesToScore: Invalid value: 120: not in valid range [0-100]'],
-    ['backoff out of order', { podInitialBackoffSeconds: 5, podMaxBackoffSeconds: 2 }, 'podMaxBackoffSeconds: Invalid value: 2: must be greater than or equal to PodInitialBackoffSeconds'],
-    ['profiles without names', { profiles: [{}, {}] }, '[profiles[0].schedulerName: Required value, profiles[1].schedulerName: Required value]'],
-    ['two profiles of one name', { profiles: [{ schedulerName: 'a' }, { schedulerName: 'a' }] }, 'profiles[1].schedulerName: Duplicate value'],
-    ['an unknown plugin', { profiles: [{ schedulerName: 'x', plugins: { multiPoint: { enabled: [{ name: 'Foo' }] } } }] }, 'creating profile for scheduler name x: PreFilterPlugin "Foo" does not exist'],
-    [
-      'a bad scoring strategy',
-      { profiles: [{ schedulerName: 'x', pluginConfig: [{ name: 'NodeResourcesFit', args: { scoringStrategy: { type: 'Fastest' } } }] }] },
-      'profiles[0].pluginConfig[0].args.scoringStrategy.type: Unsupported value: "Fastest": supported values: "LeastAllocated", "MostAllocated", "RequestedToCapacityRatio"',
-    ],
-    [
-      'a resource weight out of range',
-      { profiles: [{ schedulerName: 'x', pluginConfig: [{ name: 'NodeResourcesFit', args: { scoringStrategy: { resources: [{ name: 'cpu', weight: 0 }] } } }] }] },
-      'profiles[0].pluginConfig[0].args.scoringStrategy.resources[0].weight: Invalid value: 0: resource weight of cpu not in valid range (0, 100]',
-    ],
-    [
-      'hardPodAffinityWeight out of range',
-      { profiles: [{ schedulerName: 'x', pluginConfig: [{ name: 'InterPodAffinity', args: { hardPodAffinityWeight: 101 } }] }] },
-      'profiles[0].pluginConfig[0].args.hardPodAffinityWeight: Invalid value: 101: not in valid range [0, 100]',
-    ],
-    [
-      'default spread constraints with System defaulting',
-      { profiles: [{ schedulerName: 'x', pluginConfig: [{ name: 'PodTopologySpread', args: { defaultConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'ScheduleAnyway' }] } }] }] },
-      'profiles[0].pluginConfig[0].args.defaultingType: Invalid value: "System": when .defaultConstraints are not empty',
-    ],
-    [
-      'queue sort differing between profiles',
-      { profiles: [{ schedulerName: 'a' }, { schedulerName: 'b', plugins: { queueSort: { disabled: [{ name: '*' }] } } }] },
-      'profiles[1].plugins.queueSort: Invalid value',
-    ],
-  ])('refuses %s', (_what, config, want) => {
-    let err: unknown;
-    try {
-      validateSchedulerConfiguration(config);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(SchedulerConfigError);
-    expect((err as Error).message).toContain(want);
-    expect(() => cluster(0, config)).toThrow(SchedulerConfigError);
-  });
-});
-
-describe('WaitForFirstConsumer volumes', () => {
-  const sc = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'wait' }, provisioner: 'example.com/csi', volumeBindingMode: 'WaitForFirstConsumer' };
-  const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { storageClassName: 'wait', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
-  const user = pod('db', { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] });
-
-  it('tells the provisioner which node it chose, and binds the pod once the claim is bound', () => {
-    const c = cluster(2);
-    create(c, sc);
-    create(c, claim);
-    create(c, user);
-    const pvc = c.client().get(R.persistentVolumeClaims, 'default', 'data');
-    const chosen = pvc.metadata.annotations?.['volume.kubernetes.io/selected-node'];
-    expect(['node-1', 'node-2']).toContain(chosen);
-    expect(nodeOf(c, 'db')).toBeUndefined();
-    // A provisioner and the PV controller bind it.
-    c.client().create(R.persistentVolumes, {
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: { name: 'pvc-data' },
-      spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: 'wait', claimRef: { namespace: 'default', name: 'data', uid: pvc.metadata.uid }, csi: { driver: 'example.com/csi', volumeHandle: 'v1' } },
-    } as unknown as KubeObject);
-    const latest = c.client().get(R.persistentVolumeClaims, 'default', 'data');
-    c.client().update(R.persistentVolumeClaims, { ...latest, metadata: { ...latest.metadata, annotations: { ...latest.metadata.annotations, 'pv.kubernetes.io/bind-completed': 'yes' } }, spec: { ...(latest.spec as object), volumeName: 'pvc-data' } });
-    c.advance(2_000);
-    expect(nodeOf(c, 'db')).toBe(chosen);
-  });
-
-  it('gives up after bindTimeoutSeconds and tries again', () => {
-    const c = cluster(1, { profiles: [{ schedulerName: 'default-scheduler', pluginConfig: [{ name: 'VolumeBinding', args: { bindTimeoutSeconds: 30 } }] }] });
-    create(c, sc);
-    create(c, claim);
-    create(c, user);
-    c.advance(31_000);
-    const msg = get(c, 'db').status?.conditions?.find((x) => x.type === 'PodScheduled')?.message;
-    expect(msg).toBe('running PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded');
-    expect(get(c, 'db').status?.conditions?.find((x) => x.type === 'PodScheduled')?.reason).toBe('SchedulerError');
+describe('DefaultBinder', () => {
+  it('binds through the handle and turns a refusal into an Error status', () => {
+    const calls: string[] = [];
+    const ok = defaultBinder({ bind: (p: Stored<Pod>, n: string) => void calls.push(`${p.metadata.name}->${n}`) } as unknown as Handle);
+    const p = { metadata: { name: 'p', namespace: 'default', uid: 'u' }, spec: { containers: [] } } as unknown as Stored<Pod>;
+    expect(ok.bind(new CycleState(), p, 'node-1')).toMatchObject({ code: 'Success' });
+    expect(calls).toEqual(['p->node-1']);
+    const refused = defaultBinder({
+      bind: () => {
+        throw new Error('pods "p" is already assigned to node "node-2"');
+      },
+    } as unknown as Handle);
+    expect(refused.bind(new CycleState(), p, 'node-1')).toEqual({ code: 'Error', reasons: ['pods "p" is already assigned to node "node-2"'] });
   });
 });
