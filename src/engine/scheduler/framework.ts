@@ -24,6 +24,7 @@ export {
   type HostPort,
   type ImageStateSummary,
   type PodInfo,
+  Resource,
   type Resources,
   type WeightedAffinityTerm,
 } from './node-info.ts';

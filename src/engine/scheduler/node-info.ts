@@ -18,6 +18,68 @@ export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 
 export type Resources = Map<string, number>;
 
+/**
+ * Amounts of resources on a node (framework.Resource): cpu (millicores),
+ * memory, ephemeral-storage and the pod count as fields, every other
+ * (extended, hugepages, attachable volumes) in a map. `get` reads like a Map's.
+ */
+export class Resource {
+  cpu = 0;
+  memory = 0;
+  ephemeralStorage = 0;
+  pods = 0;
+  scalar: Map<string, number> | undefined = undefined;
+
+  get(name: string): number | undefined {
+    switch (name) {
+      case 'cpu':
+        return this.cpu;
+      case 'memory':
+        return this.memory;
+      case 'ephemeral-storage':
+        return this.ephemeralStorage;
+      case 'pods':
+        return this.pods;
+      default:
+        return this.scalar?.get(name);
+    }
+  }
+
+  add(name: string, v: number): void {
+    switch (name) {
+      case 'cpu':
+        this.cpu += v;
+        return;
+      case 'memory':
+        this.memory += v;
+        return;
+      case 'ephemeral-storage':
+        this.ephemeralStorage += v;
+        return;
+      case 'pods':
+        this.pods += v;
+        return;
+      default:
+        (this.scalar ??= new Map()).set(name, (this.scalar.get(name) ?? 0) + v);
+    }
+  }
+
+  clear(): void {
+    this.cpu = this.memory = this.ephemeralStorage = this.pods = 0;
+    this.scalar = undefined;
+  }
+
+  clone(): Resource {
+    const c = new Resource();
+    c.cpu = this.cpu;
+    c.memory = this.memory;
+    c.ephemeralStorage = this.ephemeralStorage;
+    c.pods = this.pods;
+    c.scalar = this.scalar && new Map(this.scalar);
+    return c;
+  }
+}
+
 /** A parsed pod (anti-)affinity term (framework.AffinityTerm). */
 export interface AffinityTerm {
   namespaces: ReadonlySet<string>;
@@ -164,10 +226,10 @@ export class NodeInfo {
   podsWithAffinity: PodInfo[] = [];
   /** Pods with required anti-affinity. */
   podsWithRequiredAntiAffinity: PodInfo[] = [];
-  readonly requested: Resources = new Map();
+  readonly requested = new Resource();
   nonZeroCpu = 0;
   nonZeroMemory = 0;
-  readonly allocatable: Resources = new Map();
+  readonly allocatable = new Resource();
   /** hostIP -> `protocol/port` -> pods using it. */
   readonly usedPorts = new Map<string, Map<string, number>>();
   /** `namespace/claim` -> pods on the node using it. */
@@ -177,18 +239,19 @@ export class NodeInfo {
   /** Bumped (from a global counter) on every change, so cached per-node computations can be reused safely. */
   generation = ++nextGeneration;
 
-  constructor(public node: Stored<Node>) {
-    this.setNode(node);
-  }
+  /** The node's name (kept as a field: plugins read it for every node of every cycle). */
+  name: string;
 
-  get name(): string {
-    return this.node.metadata.name;
+  constructor(public node: Stored<Node>) {
+    this.name = node.metadata.name;
+    this.setNode(node);
   }
 
   setNode(node: Stored<Node>): void {
     this.node = node;
+    this.name = node.metadata.name;
     this.allocatable.clear();
-    for (const [r, q] of Object.entries((node.status?.allocatable ?? {}) as Record<string, string>)) this.allocatable.set(r, resourceAmountOf(r, q));
+    for (const [r, q] of Object.entries((node.status?.allocatable ?? {}) as Record<string, string>)) this.allocatable.add(r, resourceAmountOf(r, q));
     this.generation = ++nextGeneration;
   }
 
@@ -200,7 +263,7 @@ export class NodeInfo {
       this.podsWithAffinity = [...this.podsWithAffinity, pi];
     }
     if (pi.requiredAntiAffinityTerms.length) this.podsWithRequiredAntiAffinity = [...this.podsWithRequiredAntiAffinity, pi];
-    for (const [r, v] of pi.requests) this.requested.set(r, (this.requested.get(r) ?? 0) + v);
+    for (const [r, v] of pi.requests) this.requested.add(r, v);
     this.nonZeroCpu += pi.nonZeroCpu;
     this.nonZeroMemory += pi.nonZeroMemory;
     for (const p of pi.hostPorts) {
@@ -219,7 +282,7 @@ export class NodeInfo {
     this.pods.delete(uid);
     if (this.podsWithAffinity.includes(pi)) this.podsWithAffinity = this.podsWithAffinity.filter((p) => p !== pi);
     if (this.podsWithRequiredAntiAffinity.includes(pi)) this.podsWithRequiredAntiAffinity = this.podsWithRequiredAntiAffinity.filter((p) => p !== pi);
-    for (const [r, v] of pi.requests) this.requested.set(r, (this.requested.get(r) ?? 0) - v);
+    for (const [r, v] of pi.requests) this.requested.add(r, -v);
     this.nonZeroCpu -= pi.nonZeroCpu;
     this.nonZeroMemory -= pi.nonZeroMemory;
     for (const p of pi.hostPorts) {
@@ -254,10 +317,11 @@ export class NodeInfo {
     const c = Object.create(NodeInfo.prototype) as NodeInfo;
     Object.assign(c, {
       node: this.node,
+      name: this.name,
       pods: new Map(this.pods),
       podsWithAffinity: this.podsWithAffinity,
       podsWithRequiredAntiAffinity: this.podsWithRequiredAntiAffinity,
-      requested: new Map(this.requested),
+      requested: this.requested.clone(),
       nonZeroCpu: this.nonZeroCpu,
       nonZeroMemory: this.nonZeroMemory,
       allocatable: this.allocatable,

@@ -19,10 +19,23 @@ export function normalizedImageName(name: string): string {
   return name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name;
 }
 
+/** The pod's images, normalized, init containers first (remembered per pod object: stored pods never change). */
+const imagesOf = new WeakMap<Pod, string[]>();
+function podImages(pod: Pod): string[] {
+  let names = imagesOf.get(pod);
+  if (!names) {
+    names = [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])].map((c) => normalizedImageName(c.image ?? ''));
+    imagesOf.set(pod, names);
+  }
+  return names;
+}
+
 function sumImageScores(node: NodeInfo, pod: Pod, totalNumNodes: number): number {
   let sum = 0;
-  for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) {
-    const state = node.imageStates.get(normalizedImageName(c.image ?? ''));
+  // A node that reports no images scores no image (the common case while kubelets report none).
+  if (!node.imageStates.size) return 0;
+  for (const name of podImages(pod)) {
+    const state = node.imageStates.get(name);
     // scaledImageScore: size * spread, truncated as Go's int64 conversion does.
     if (state) sum += Math.trunc(state.size * (state.nodes.size / totalNumNodes));
   }

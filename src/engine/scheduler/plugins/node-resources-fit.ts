@@ -43,7 +43,7 @@ export interface NodeResourcesFitArgs {
   ignoredResourceGroups?: string[];
 }
 
-const preFilterKey = new StateKey<PodInfo>('PreFilterNodeResourcesFit');
+const preFilterKey = new StateKey<PodInfo & { checked: CheckedRequests }>('PreFilterNodeResourcesFit');
 const DEFAULT_RESOURCES: ResourceSpec[] = [
   { name: 'cpu', weight: 1 },
   { name: 'memory', weight: 1 },
@@ -58,6 +58,48 @@ export function isExtendedResourceName(name: string): boolean {
   return !native && !name.startsWith('requests.');
 }
 
+/** The pod's requests fitsRequest checks, in its order, with the ignored extended resources left out. */
+export interface CheckedRequests {
+  /** Resource names and amounts, cpu, memory and ephemeral-storage first, then the others by name. */
+  names: string[];
+  amounts: number[];
+}
+
+export function checkedRequests(pi: PodInfo, ignored: ReadonlySet<string> = new Set(), ignoredGroups: ReadonlySet<string> = new Set()): CheckedRequests {
+  const all = [...pi.requests.keys()].filter((r) => r !== 'pods');
+  const ordered = [...FIRST_CHECKED.filter((r) => all.includes(r)), ...all.filter((r) => !FIRST_CHECKED.includes(r)).sort()];
+  const out: CheckedRequests = { names: [], amounts: [] };
+  for (const r of ordered) {
+    const want = pi.requests.get(r)!;
+    if (want <= 0) continue;
+    // Only extended resources can be ignored (ignoredResources, ignoredResourceGroups by domain).
+    if (isExtendedResourceName(r) && (ignored.has(r) || ignoredGroups.has(r.split('/')[0]))) continue;
+    out.names.push(r);
+    out.amounts.push(want);
+  }
+  return out;
+}
+
+const FITS = { reasons: [] as string[], unresolvable: false };
+
+/** fitsRequest over precomputed requests: the reasons in upstream words and order, and whether any is unresolvable. */
+export function insufficientFor(c: CheckedRequests, node: NodeInfo): { reasons: string[]; unresolvable: boolean } {
+  let reasons: string[] | undefined;
+  let unresolvable = false;
+  const allowedPods = node.allocatable.get('pods') ?? 0;
+  if (node.pods.size + 1 > allowedPods) reasons = ['Too many pods'];
+  for (let i = 0; i < c.names.length; i++) {
+    const r = c.names[i];
+    const want = c.amounts[i];
+    const alloc = node.allocatable.get(r) ?? 0;
+    if (want > alloc - (node.requested.get(r) ?? 0)) {
+      (reasons ??= []).push(`Insufficient ${r}`);
+      if (want > alloc) unresolvable = true;
+    }
+  }
+  return reasons ? { reasons, unresolvable } : FITS;
+}
+
 /** The reason a node cannot hold the pod's requests, in upstream words and order (fitsRequest). */
 export function insufficient(
   pi: PodInfo,
@@ -65,25 +107,7 @@ export function insufficient(
   ignored: ReadonlySet<string> = new Set(),
   ignoredGroups: ReadonlySet<string> = new Set(),
 ): { reasons: string[]; unresolvable: boolean } {
-  const reasons: string[] = [];
-  let unresolvable = false;
-  const allowedPods = node.allocatable.get('pods') ?? 0;
-  if (node.pods.size + 1 > allowedPods) reasons.push('Too many pods');
-  const names = [...pi.requests.keys()].filter((r) => r !== 'pods');
-  const ordered = [...FIRST_CHECKED.filter((r) => names.includes(r)), ...names.filter((r) => !FIRST_CHECKED.includes(r)).sort()];
-  for (const r of ordered) {
-    const want = pi.requests.get(r)!;
-    if (want <= 0) continue;
-    // Only extended resources can be ignored (ignoredResources, ignoredResourceGroups by domain).
-    if (isExtendedResourceName(r) && (ignored.has(r) || ignoredGroups.has(r.split('/')[0]))) continue;
-    const alloc = node.allocatable.get(r) ?? 0;
-    const used = node.requested.get(r) ?? 0;
-    if (want > alloc - used) {
-      reasons.push(`Insufficient ${r}`);
-      if (want > alloc) unresolvable = true;
-    }
-  }
-  return { reasons, unresolvable };
+  return insufficientFor(checkedRequests(pi, ignored, ignoredGroups), node);
 }
 
 function leastRequested(requested: number, capacity: number): number {
@@ -129,12 +153,13 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlug
   return {
     name: NODE_RESOURCES_FIT,
     preFilter(state, pod) {
-      state.write(preFilterKey, newPodInfo(pod));
+      const pi = newPodInfo(pod);
+      state.write(preFilterKey, { ...pi, checked: checkedRequests(pi, ignored, ignoredGroups) });
       return { status: SUCCESS };
     },
     filter(state, pod, node) {
-      const pi = state.read(preFilterKey) ?? newPodInfo(pod);
-      const { reasons, unresolvable } = insufficient(pi, node, ignored, ignoredGroups);
+      const checked = state.read(preFilterKey)?.checked ?? checkedRequests(newPodInfo(pod), ignored, ignoredGroups);
+      const { reasons, unresolvable } = insufficientFor(checked, node);
       if (!reasons.length) return SUCCESS;
       return status(unresolvable ? 'UnschedulableAndUnresolvable' : 'Unschedulable', ...reasons);
     },
