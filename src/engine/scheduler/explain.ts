@@ -26,7 +26,7 @@ export interface SchedulingDecision {
   /** Per evaluated node, every filter plugin's verdict ('skipped' when its PreFilter said Skip). Kept when explanations are on. */
   verdicts: Map<string, Map<string, Status | 'skipped'>>;
   /** Weighted score per feasible node and plugin, and the total (empty when one node fit: no scoring). */
-  scores: Map<string, { total: number; byPlugin: Map<string, number> }>;
+  scores: Map<string, { total: number; byPlugin: ReadonlyMap<string, number> }>;
   /** The FailedScheduling message, when nothing fit or the attempt failed. */
   message?: string;
 }

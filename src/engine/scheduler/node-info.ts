@@ -165,7 +165,25 @@ const withDefaults = (c: Container): Container => {
   return { ...c, resources: { ...c.resources, requests: r } };
 };
 
-export function newPodInfo(pod: Stored<Pod>): PodInfo {
+/** What a pod's containers give it: requests (as scheduled and as scored) and host ports. */
+interface ContainerParts {
+  initContainers: unknown;
+  overhead: unknown;
+  requests: Resources;
+  nonZeroCpu: number;
+  nonZeroMemory: number;
+  hostPorts: HostPort[];
+}
+
+/**
+ * PodInfos of stored pods, and the container-derived parts by the (frozen)
+ * containers list, which later revisions of a pod share: stored objects never
+ * change, so what is computed from them once holds.
+ */
+const podInfos = new WeakMap<object, PodInfo>();
+const containerParts = new WeakMap<object, ContainerParts>();
+
+function computeContainerParts(pod: Pod): ContainerParts {
   const requests = podRequests(pod);
   // resourcehelper.PodRequests with NonMissingContainerRequests: every container
   // (init containers and sidecars included) that requests no cpu or memory counts
@@ -173,16 +191,44 @@ export function newPodInfo(pod: Stored<Pod>): PodInfo {
   const nonZero = podRequests({
     spec: { ...pod.spec, containers: (pod.spec.containers ?? []).map(withDefaults), initContainers: pod.spec.initContainers?.map(withDefaults) },
   });
-  const pi: PodInfo = {
-    pod,
+  return {
+    initContainers: pod.spec.initContainers,
+    overhead: pod.spec.overhead,
     requests,
     nonZeroCpu: nonZero.get('cpu') ?? 0,
     nonZeroMemory: nonZero.get('memory') ?? 0,
+    hostPorts: hostPortsOf(pod),
+  };
+}
+
+function containerPartsOf(pod: Pod): ContainerParts {
+  const containers = pod.spec.containers;
+  if (!containers || !Object.isFrozen(containers)) return computeContainerParts(pod);
+  const hit = containerParts.get(containers);
+  if (hit && hit.initContainers === pod.spec.initContainers && hit.overhead === pod.spec.overhead) return hit;
+  const parts = computeContainerParts(pod);
+  containerParts.set(containers, parts);
+  return parts;
+}
+
+/** The scheduler's view of a pod (framework.NewPodInfo); remembered for stored (frozen) pods. */
+export function newPodInfo(pod: Stored<Pod>): PodInfo {
+  const frozen = Object.isFrozen(pod);
+  if (frozen) {
+    const hit = podInfos.get(pod);
+    if (hit) return hit;
+  }
+  const parts = containerPartsOf(pod);
+  const pi: PodInfo = {
+    pod,
+    requests: parts.requests,
+    nonZeroCpu: parts.nonZeroCpu,
+    nonZeroMemory: parts.nonZeroMemory,
     requiredAffinityTerms: [],
     requiredAntiAffinityTerms: [],
     preferredAffinityTerms: [],
     preferredAntiAffinityTerms: [],
-    hostPorts: hostPortsOf(pod),
+    hostPorts: parts.hostPorts,
     claims: podClaims(pod),
   };
   const a = pod.spec.affinity;
@@ -197,6 +243,7 @@ export function newPodInfo(pod: Stored<Pod>): PodInfo {
       pi.parseError = `parsing pod affinity terms: ${(e as Error).message}`;
     }
   }
+  if (frozen) podInfos.set(pod, pi);
   return pi;
 }
 

@@ -54,8 +54,11 @@ export interface PreFilterOutcome {
 export interface NodePluginScores {
   name: string;
   total: number;
-  byPlugin: Map<string, number>;
+  byPlugin: ReadonlyMap<string, number>;
 }
+
+/** The per-plugin shares of a node's score when explanations are off. */
+const NO_DETAIL: ReadonlyMap<string, number> = new Map();
 
 export class Framework implements Handle {
   readonly plugins: ProfilePlugins;
@@ -245,10 +248,15 @@ export class Framework implements Handle {
   runScorePlugins(state: CycleState, pod: Stored<Pod>, nodes: readonly NodeInfo[], detail: boolean): { scores: NodePluginScores[]; error?: string } {
     const totals = new Float64Array(nodes.length);
     const byPlugin = detail ? nodes.map(() => new Map<string, number>()) : undefined;
+    // One list of node scores, refilled for each plugin.
+    const list: NodeScore[] = new Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) list[i] = { name: nodes[i].name, score: 0 };
     for (const { plugin, weight } of this.plugins.score) {
       if (state.skipScore.size && state.skipScore.has(plugin.name)) continue;
-      const list: NodeScore[] = new Array(nodes.length);
-      for (let i = 0; i < nodes.length; i++) list[i] = { name: nodes[i].name, score: plugin.score(state, pod, nodes[i]) };
+      for (let i = 0; i < nodes.length; i++) {
+        list[i].name = nodes[i].name;
+        list[i].score = plugin.score(state, pod, nodes[i]);
+      }
       plugin.normalizeScore?.(state, pod, list);
       for (let i = 0; i < list.length; i++) {
         const sc = list[i].score;
@@ -257,7 +265,9 @@ export class Framework implements Handle {
         byPlugin?.[i].set(plugin.name, sc * weight);
       }
     }
-    return { scores: nodes.map((n, i) => ({ name: n.name, total: totals[i], byPlugin: byPlugin?.[i] ?? new Map() })) };
+    const scores: NodePluginScores[] = new Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) scores[i] = { name: nodes[i].name, total: totals[i], byPlugin: byPlugin?.[i] ?? NO_DETAIL };
+    return { scores };
   }
 
   runReservePluginsReserve(state: CycleState, pod: Stored<Pod>, nodeName: string): Status {

@@ -1,0 +1,61 @@
+/**
+ * NodeInfo and PodInfo bookkeeping: the resource sums (framework.Resource)
+ * and the PodInfos remembered for stored pods.
+ */
+import { describe, it, expect } from 'vitest';
+import { NodeInfo, Resource, newPodInfo } from '../../../src/engine/scheduler/framework.ts';
+import { frozenCopy } from '../../../src/engine/store/store.ts';
+import { Gi, node, pod } from './helpers.ts';
+
+describe('Resource', () => {
+  it('reads like a map: cpu, memory, ephemeral-storage and pods always, other resources once added', () => {
+    const r = new Resource();
+    r.add('cpu', 500);
+    r.add('memory', Gi);
+    r.add('example.com/gpu', 2);
+    r.add('example.com/gpu', 1);
+    expect([r.get('cpu'), r.get('memory'), r.get('ephemeral-storage'), r.get('pods'), r.get('example.com/gpu'), r.get('hugepages-2Mi')]).toEqual([500, Gi, 0, 0, 3, undefined]);
+    const c = r.clone();
+    c.add('cpu', 100);
+    c.add('example.com/gpu', 1);
+    expect([r.get('cpu'), r.get('example.com/gpu'), c.get('cpu'), c.get('example.com/gpu')]).toEqual([500, 3, 600, 4]);
+  });
+
+  it('sums the requests of the pods on a node and takes them off again', () => {
+    const info = new NodeInfo(node({ cpu: '4', memory: '8Gi' }));
+    const a = newPodInfo(pod({ name: 'a', containers: [{ cpu: '1', memory: '1Gi' }] }));
+    const b = newPodInfo(pod({ name: 'b', containers: [{ cpu: '500m', 'example.com/gpu': '1' }] }));
+    info.addPod(a);
+    info.addPod(b);
+    expect([info.requested.get('cpu'), info.requested.get('memory'), info.requested.get('example.com/gpu'), info.allocatable.get('cpu')]).toEqual([1500, Gi, 1, 4000]);
+    info.removePod(a.pod.metadata.uid);
+    expect([info.requested.get('cpu'), info.requested.get('memory'), info.requested.get('example.com/gpu')]).toEqual([500, 0, 1]);
+  });
+});
+
+describe('newPodInfo of stored pods', () => {
+  it('is computed once per stored pod, and later revisions sharing the containers share the requests', () => {
+    const stored = frozenCopy(pod({ name: 'a', containers: [{ cpu: '1', memory: '1Gi' }] }));
+    const pi = newPodInfo(stored);
+    expect(newPodInfo(stored)).toBe(pi);
+    const bound = frozenCopy({ ...stored, spec: { ...stored.spec, nodeName: 'node-1' } });
+    const next = newPodInfo(bound);
+    expect(next).not.toBe(pi);
+    expect(next.pod).toBe(bound);
+    expect(next.requests).toBe(pi.requests);
+  });
+
+  it('sees a change of init containers or overhead though the containers are shared', () => {
+    const stored = frozenCopy(pod({ name: 'a', containers: [{ cpu: '1' }] }));
+    expect(newPodInfo(stored).requests.get('cpu')).toBe(1000);
+    const withOverhead = frozenCopy({ ...stored, spec: { ...stored.spec, overhead: { cpu: '250m' } } });
+    expect(newPodInfo(withOverhead).requests.get('cpu')).toBe(1250);
+  });
+
+  it('is computed afresh for pods that are not stored (not frozen)', () => {
+    const p = pod({ name: 'a', containers: [{ cpu: '1' }] });
+    expect(newPodInfo(p).requests.get('cpu')).toBe(1000);
+    (p.spec.containers[0].resources as { requests: Record<string, string> }).requests.cpu = '2';
+    expect(newPodInfo(p).requests.get('cpu')).toBe(2000);
+  });
+});
