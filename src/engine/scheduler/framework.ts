@@ -83,6 +83,8 @@ export class CycleState {
   /** Plugins whose PreFilter said Skip: their Filter is not called this cycle. */
   skipFilter = new Set<string>();
   skipScore = new Set<string>();
+  /** The filter plugins that run this cycle (the profile's, less skipped ones), worked out once after PreFilter. */
+  activeFilters: readonly FilterPlugin[] | undefined = undefined;
   read<T>(key: StateKey<T>): T | undefined {
     return this.data.get(key as StateKey<unknown>) as T | undefined;
   }
@@ -95,6 +97,7 @@ export class CycleState {
     for (const [k, v] of this.data) c.data.set(k, v && typeof (v as Clonable<unknown>).clone === 'function' ? (v as Clonable<unknown>).clone() : v);
     c.skipFilter = this.skipFilter;
     c.skipScore = this.skipScore;
+    c.activeFilters = this.activeFilters;
     return c;
   }
 }

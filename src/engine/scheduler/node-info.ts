@@ -7,7 +7,7 @@
  * WARNING: plugins read NodeInfos and must not change them; the preemption
  * dry run and nominated-pod checks work on clones.
  */
-import type { Container, Node, Pod, PodAffinityTerm, Stored, WeightedPodAffinityTerm } from '../api/types.ts';
+import type { Container, Node, Pod, PodAffinityTerm, Stored, Taint, WeightedPodAffinityTerm } from '../api/types.ts';
 import { podRequests } from '../api/pod.ts';
 import { Selector } from '../api/selectors.ts';
 import { resourceAmount as resourceAmountOf } from '../api/quantity.ts';
@@ -262,6 +262,7 @@ export interface ImageStateSummary {
 }
 
 let nextGeneration = 0;
+const NO_TAINTS: readonly Taint[] = Object.freeze([]);
 
 /**
  * A node and what is on it, as the scheduler's cache sees it (assumed pods
@@ -288,6 +289,9 @@ export class NodeInfo {
 
   /** The node's name (kept as a field: plugins read it for every node of every cycle). */
   name: string;
+  /** spec.unschedulable and spec.taints, kept as fields for the same reason. */
+  unschedulable = false;
+  taints: readonly Taint[] = NO_TAINTS;
 
   constructor(public node: Stored<Node>) {
     this.name = node.metadata.name;
@@ -297,6 +301,8 @@ export class NodeInfo {
   setNode(node: Stored<Node>): void {
     this.node = node;
     this.name = node.metadata.name;
+    this.unschedulable = !!node.spec?.unschedulable;
+    this.taints = node.spec?.taints ?? NO_TAINTS;
     this.allocatable.clear();
     for (const [r, q] of Object.entries((node.status?.allocatable ?? {}) as Record<string, string>)) this.allocatable.add(r, resourceAmountOf(r, q));
     this.generation = ++nextGeneration;
@@ -365,6 +371,8 @@ export class NodeInfo {
     Object.assign(c, {
       node: this.node,
       name: this.name,
+      unschedulable: this.unschedulable,
+      taints: this.taints,
       pods: new Map(this.pods),
       podsWithAffinity: this.podsWithAffinity,
       podsWithRequiredAntiAffinity: this.podsWithRequiredAntiAffinity,

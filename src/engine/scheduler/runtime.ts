@@ -154,10 +154,9 @@ export class Framework implements Handle {
 
   /** RunFilterPlugins: the first rejection (with its plugin), or SUCCESS. */
   runFilterPlugins(state: CycleState, pod: Stored<Pod>, node: NodeInfo): Status {
-    const filters = this.plugins.filter;
+    const filters = (state.activeFilters ??= state.skipFilter.size ? this.plugins.filter.filter((p) => !state.skipFilter.has(p.name)) : this.plugins.filter);
     for (let i = 0; i < filters.length; i++) {
       const p = filters[i];
-      if (state.skipFilter.size && state.skipFilter.has(p.name)) continue;
       const st = p.filter(state, pod, node);
       if (st.code === 'Success') continue;
       if (!isRejected(st)) return { code: 'Error', reasons: [`running "${p.name}" filter plugin: ${statusMessage(st)}`], plugin: p.name };

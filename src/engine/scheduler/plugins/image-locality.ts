@@ -52,6 +52,8 @@ export function imageLocality(handle: Pick<Handle, 'nodes'>): ScorePlugin {
   return {
     name: IMAGE_LOCALITY,
     score(_state, pod, node) {
+      // No image on the node: the sum is 0, which scores 0 (below the 23 MB threshold).
+      if (!node.imageStates.size) return 0;
       const total = handle.nodes().length || 1;
       const containers = (pod.spec.initContainers?.length ?? 0) + (pod.spec.containers?.length ?? 0);
       return calculatePriority(sumImageScores(node, pod, total), containers);

@@ -14,7 +14,7 @@ export function nodeUnschedulable(): FilterPlugin & EnqueueExtensions {
   return {
     name: NODE_UNSCHEDULABLE,
     filter(_state, pod, node) {
-      if (!node.node.spec?.unschedulable) return SUCCESS;
+      if (!node.unschedulable) return SUCCESS;
       if (taintTolerated(UNSCHEDULABLE_TAINT, pod.spec.tolerations)) return SUCCESS;
       return status('UnschedulableAndUnresolvable', ERR_REASON_UNSCHEDULABLE);
     },

@@ -28,7 +28,8 @@ export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin &
   return {
     name: TAINT_TOLERATION,
     filter(_state, pod, node) {
-      const taint = findUntoleratedTaint(node.node.spec?.taints, pod.spec.tolerations, doNotSchedule);
+      if (!node.taints.length) return SUCCESS;
+      const taint = findUntoleratedTaint(node.taints, pod.spec.tolerations, doNotSchedule);
       if (!taint) return SUCCESS;
       return status('UnschedulableAndUnresolvable', `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
     },
@@ -40,7 +41,7 @@ export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin &
     score(state, pod, node) {
       const tolerations = state.read(preScoreKey) ?? (pod.spec.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
       let n = 0;
-      for (const t of node.node.spec?.taints ?? []) if (t.effect === 'PreferNoSchedule' && !taintTolerated(t, tolerations)) n++;
+      for (const t of node.taints) if (t.effect === 'PreferNoSchedule' && !taintTolerated(t, tolerations)) n++;
       return n;
     },
     normalizeScore(_state, _pod, scores) {
