@@ -286,6 +286,24 @@ export class NodeInfo {
   imageStates: ReadonlyMap<string, ImageStateSummary> = new Map();
   /** Bumped (from a global counter) on every change, so cached per-node computations can be reused safely. */
   generation = ++nextGeneration;
+  /** Numbers computed from the node and its pods (counts of matching pods), valid for `memoGeneration`. */
+  private memo: Map<string, number> | undefined = undefined;
+  private memoGeneration = 0;
+
+  /** A number remembered under `key` since the node last changed, if any. */
+  remembered(key: string): number | undefined {
+    return this.memoGeneration === this.generation ? this.memo!.get(key) : undefined;
+  }
+
+  /** Remembers a number computed from the node as it is now; any change of the node forgets it. */
+  remember(key: string, value: number): number {
+    if (this.memoGeneration !== this.generation) {
+      this.memo = new Map();
+      this.memoGeneration = this.generation;
+    }
+    this.memo!.set(key, value);
+    return value;
+  }
 
   /** The node's name (kept as a field: plugins read it for every node of every cycle). */
   name: string;
@@ -384,6 +402,8 @@ export class NodeInfo {
       pvcRefCounts: new Map(this.pvcRefCounts),
       imageStates: this.imageStates,
       generation: this.generation,
+      memo: undefined,
+      memoGeneration: 0,
     });
     return c;
   }

@@ -19,6 +19,7 @@ import {
   newPodInfo,
 } from '../framework.ts';
 import { podMatchesAllAffinityTerms } from './inter-pod-affinity/common.ts';
+import { NodeSumsCache } from './helper/node-sums.ts';
 import { affinityFilter, affinityPreFilter, preFilterKey } from './inter-pod-affinity/filtering.ts';
 import { affinityNormalize, affinityPreScore, affinityScore } from './inter-pod-affinity/scoring.ts';
 
@@ -34,9 +35,12 @@ export interface InterPodAffinityArgs {
 export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin & EnqueueExtensions {
   const namespaces = handle.lister<Namespace>(R.namespaces);
   const scoring = { hardPodAffinityWeight: args.hardPodAffinityWeight ?? 1, ignorePreferredTermsOfExistingPods: args.ignorePreferredTermsOfExistingPods ?? false };
+  // Counts and weights over nodes, kept across cycles.
+  const filterSums = new NodeSumsCache();
+  const scoreSums = new NodeSumsCache();
   return {
     name: INTER_POD_AFFINITY,
-    preFilter: (state, pod, nodes) => affinityPreFilter(handle, namespaces, state, pod, nodes),
+    preFilter: (state, pod, nodes) => affinityPreFilter(handle, namespaces, filterSums, state, pod, nodes),
     preFilterExtensions: {
       addPod(state, _pod, toAdd, node) {
         state.read(preFilterKey)?.updateWithPod(toAdd, node, 1);
@@ -48,7 +52,7 @@ export function interPodAffinity(args: InterPodAffinityArgs, handle: Handle): Pr
       },
     },
     filter: (state, _pod, node) => affinityFilter(state.read(preFilterKey), node),
-    preScore: (state, pod, nodes) => affinityPreScore(scoring, handle, namespaces, state, pod, nodes),
+    preScore: (state, pod, nodes) => affinityPreScore(scoring, handle, namespaces, scoreSums, state, pod, nodes),
     score: (state, _pod, node) => affinityScore(state, node),
     normalizeScore: (state, _pod, scores) => affinityNormalize(state, scores),
     eventsToRegister: () => [

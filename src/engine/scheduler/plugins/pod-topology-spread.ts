@@ -21,6 +21,7 @@ import {
 } from '../framework.ts';
 import { type Constraint, SYSTEM_DEFAULT_CONSTRAINTS, defaultSelector, nodeHasAllKeys, parseConstraints, spreadListers, type SpreadListers } from './pod-topology-spread/common.ts';
 import { preFilterKey, spreadFilter, spreadPreFilterState } from './pod-topology-spread/filtering.ts';
+import { NodeSumsCache } from './helper/node-sums.ts';
 import { preScoreKey, spreadNormalize, spreadPreScoreState, spreadScore } from './pod-topology-spread/scoring.ts';
 
 export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
@@ -36,6 +37,8 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
   const systemDefaulted = (args.defaultingType ?? 'System') === 'System';
   const defaults = systemDefaulted ? SYSTEM_DEFAULT_CONSTRAINTS : (args.defaultConstraints ?? []);
   const listers: SpreadListers | undefined = defaults.length ? spreadListers((t) => handle.lister(t)) : undefined;
+  // Per-node counts of the hard constraints, kept across cycles.
+  const counts = new NodeSumsCache();
 
   /** buildDefaultConstraints */
   const defaultConstraints = (pod: Pod, action: string): Constraint[] => {
@@ -59,7 +62,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         return { status: status('Error', `get constraints from pod: ${(e as Error).message}`) };
       }
       if (!constraints.length) return { status: SKIP };
-      state.write(preFilterKey, spreadPreFilterState(pod, constraints, nodes));
+      state.write(preFilterKey, spreadPreFilterState(pod, constraints, nodes, counts));
       return { status: SUCCESS };
     },
     preFilterExtensions: {

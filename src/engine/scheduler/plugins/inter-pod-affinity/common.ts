@@ -8,7 +8,7 @@ import { type AffinityTerm, type Lister, termMatches } from '../../framework.ts'
 
 /** topologyToMatchedTermCount: `key\0value` -> count; entries that reach zero are dropped. */
 export class TopologyCounts {
-  readonly m = new Map<string, number>();
+  constructor(readonly m = new Map<string, number>()) {}
 
   get size(): number {
     return this.m.size;
@@ -51,6 +51,18 @@ export class TopologyCounts {
   updateWithAntiAffinityTerms(terms: readonly AffinityTerm[], pod: Pod, nsLabels: Record<string, string> | undefined, node: Pick<Node, 'metadata'>, delta: number): void {
     for (const t of terms) if (termMatches(t, pod, nsLabels)) this.add(node, t.topologyKey, delta);
   }
+}
+
+/** The key of a node's topology pair in TopologyCounts and score maps, or undefined when the node lacks the label. */
+export function pairKey(node: Pick<Node, 'metadata'>, key: string): string | undefined {
+  const labels = node.metadata.labels;
+  if (!labels || !Object.prototype.hasOwnProperty.call(labels, key)) return undefined;
+  return `${key}\0${labels[key]}`;
+}
+
+/** What parsed terms are, for keys of sums kept across cycles. */
+export function termsKey(terms: readonly AffinityTerm[]): unknown[] {
+  return terms.map((t) => [[...t.namespaces], t.selector.key(), t.topologyKey, t.namespaceSelector.key(), (t as { weight?: number }).weight ?? null]);
 }
 
 /** podMatchesAllAffinityTerms: false for no terms. */

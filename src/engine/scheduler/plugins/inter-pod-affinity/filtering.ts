@@ -16,8 +16,10 @@ import {
   type Status,
   newPodInfo,
   status,
+  termMatches,
 } from '../../framework.ts';
-import { TopologyCounts, mergeNamespaces, namespaceLabels, podMatchesAllAffinityTerms } from './common.ts';
+import { TopologyCounts, mergeNamespaces, namespaceLabels, pairKey, podMatchesAllAffinityTerms, termsKey } from './common.ts';
+import type { NodePart, NodeSumsCache } from '../helper/node-sums.ts';
 
 export const ERR_REASON_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules";
 export const ERR_REASON_AFFINITY = "node(s) didn't match pod affinity rules";
@@ -47,7 +49,18 @@ export class AffinityPreFilterState {
 
 export const preFilterKey = new StateKey<AffinityPreFilterState>('PreFilterInterPodAffinity');
 
-export function affinityPreFilter(handle: Handle, namespaces: Lister<Namespace>, state: CycleState, pod: Stored<Pod>, allNodes: readonly NodeInfo[]): { status: Status } {
+/**
+ * PreFilter. The counts are sums over nodes kept across cycles (`sums`): only
+ * nodes that changed since the last cycle are counted again.
+ */
+export function affinityPreFilter(
+  handle: Handle,
+  namespaces: Lister<Namespace>,
+  sums: NodeSumsCache,
+  state: CycleState,
+  pod: Stored<Pod>,
+  allNodes: readonly NodeInfo[],
+): { status: Status } {
   const parsed = newPodInfo(pod);
   if (parsed.parseError) return { status: status('UnschedulableAndUnresolvable', `parsing pod: ${parsed.parseError}`) };
   const podInfo: PodInfo = {
@@ -57,23 +70,55 @@ export function affinityPreFilter(handle: Handle, namespaces: Lister<Namespace>,
   };
   const nsLabels = namespaceLabels(namespaces, pod.metadata.namespace);
 
-  const existing = new TopologyCounts();
-  for (const n of handle.havePodsWithRequiredAntiAffinity()) {
-    for (const ep of n.podsWithRequiredAntiAffinity) existing.updateWithAntiAffinityTerms(ep.requiredAntiAffinityTerms, pod, nsLabels, n.node, 1);
-  }
-  const affinity = new TopologyCounts();
-  const anti = new TopologyCounts();
-  if (podInfo.requiredAffinityTerms.length || podInfo.requiredAntiAffinityTerms.length) {
-    for (const n of allNodes) {
-      for (const ep of n.pods.values()) {
-        affinity.updateWithAffinityTerms(podInfo.requiredAffinityTerms, ep.pod, n.node, 1);
-        anti.updateWithAntiAffinityTerms(podInfo.requiredAntiAffinityTerms, ep.pod, undefined, n.node, 1);
+  // Existing pods' required anti-affinity terms that the incoming pod matches.
+  const existingSums = sums.get(JSON.stringify(['existing-anti-affinity', pod.metadata.namespace, pod.metadata.labels ?? null, nsLabels ?? null]));
+  existingSums.refresh(handle.havePodsWithRequiredAntiAffinity(), (n, out) => {
+    for (const ep of n.podsWithRequiredAntiAffinity) {
+      for (const t of ep.requiredAntiAffinityTerms) {
+        if (!termMatches(t, pod, nsLabels)) continue;
+        const k = pairKey(n.node, t.topologyKey);
+        if (k !== undefined) addToPart(out, k);
       }
     }
+  });
+  const existing = new TopologyCounts(existingSums.sums());
+  let affinity = new TopologyCounts();
+  let anti = new TopologyCounts();
+  const affTerms = podInfo.requiredAffinityTerms;
+  const antiTerms = podInfo.requiredAntiAffinityTerms;
+  if (affTerms.length || antiTerms.length) {
+    // Existing pods matching the incoming pod's terms: affinity counts when a pod matches all terms, anti-affinity per term.
+    const terms = sums.get(JSON.stringify(['terms', termsKey(affTerms), termsKey(antiTerms)]));
+    terms.refresh(allNodes, (n, out) => {
+      for (const ep of n.pods.values()) {
+        if (podMatchesAllAffinityTerms(affTerms, ep.pod)) {
+          for (const t of affTerms) {
+            const k = pairKey(n.node, t.topologyKey);
+            if (k !== undefined) addToPart(out, `A${k}`);
+          }
+        }
+        for (const t of antiTerms) {
+          if (!termMatches(t, ep.pod, undefined)) continue;
+          const k = pairKey(n.node, t.topologyKey);
+          if (k !== undefined) addToPart(out, `N${k}`);
+        }
+      }
+    });
+    const a = new Map<string, number>();
+    const n = new Map<string, number>();
+    for (const [k, v] of terms.sums()) (k[0] === 'A' ? a : n).set(k.slice(1), v);
+    affinity = new TopologyCounts(a);
+    anti = new TopologyCounts(n);
   }
-  if (!existing.size && !podInfo.requiredAffinityTerms.length && !podInfo.requiredAntiAffinityTerms.length) return { status: SKIP };
+  if (!existing.size && !affTerms.length && !antiTerms.length) return { status: SKIP };
   state.write(preFilterKey, new AffinityPreFilterState(podInfo, nsLabels, existing, affinity, anti));
   return { status: SUCCESS };
+}
+
+/** One more pod for a topology pair in a node's part. */
+function addToPart(out: NodePart, key: string): void {
+  out.keys.push(key);
+  out.amounts.push(1);
 }
 
 function satisfyExistingPodsAntiAffinity(s: AffinityPreFilterState, node: NodeInfo): boolean {

@@ -23,7 +23,8 @@ import {
   status,
   termMatches,
 } from '../../framework.ts';
-import { mergeNamespaces, namespaceLabels } from './common.ts';
+import { mergeNamespaces, namespaceLabels, pairKey, termsKey } from './common.ts';
+import type { NodePart, NodeSumsCache } from '../helper/node-sums.ts';
 
 /** scoreMap: topology key -> value -> score. */
 export type ScoreMap = Map<string, Map<string, number>>;
@@ -34,19 +35,18 @@ interface PreScoreState {
 
 export const preScoreKey = new StateKey<PreScoreState>('PreScoreInterPodAffinity');
 
-function processTerm(m: ScoreMap, term: AffinityTerm, weight: number, pod: Pod, nsLabels: Record<string, string> | undefined, node: Pick<Node, 'metadata'>, multiplier: number): void {
+/** A term's weight for the node's topology pair, when the pod matches the term and the node has the label. */
+function processTerm(out: NodePart, term: AffinityTerm, weight: number, pod: Pod, nsLabels: Record<string, string> | undefined, node: Pick<Node, 'metadata'>, multiplier: number): void {
   if (!termMatches(term, pod, nsLabels)) return;
-  const labels = node.metadata.labels ?? {};
-  if (!Object.prototype.hasOwnProperty.call(labels, term.topologyKey)) return;
-  let byValue = m.get(term.topologyKey);
-  if (!byValue) m.set(term.topologyKey, (byValue = new Map()));
-  const v = labels[term.topologyKey];
+  const k = pairKey(node, term.topologyKey);
+  if (k === undefined) return;
+  out.keys.push(k);
   // int32 arithmetic of weight * multiplier, added as int64.
-  byValue.set(v, (byValue.get(v) ?? 0) + weight * multiplier);
+  out.amounts.push(weight * multiplier);
 }
 
-function processTerms(m: ScoreMap, terms: readonly WeightedAffinityTerm[], pod: Pod, nsLabels: Record<string, string> | undefined, node: Pick<Node, 'metadata'>, multiplier: number): void {
-  for (const t of terms) processTerm(m, t, t.weight, pod, nsLabels, node, multiplier);
+function processTerms(out: NodePart, terms: readonly WeightedAffinityTerm[], pod: Pod, nsLabels: Record<string, string> | undefined, node: Pick<Node, 'metadata'>, multiplier: number): void {
+  for (const t of terms) processTerm(out, t, t.weight, pod, nsLabels, node, multiplier);
 }
 
 export interface ScoringArgs {
@@ -54,7 +54,16 @@ export interface ScoringArgs {
   ignorePreferredTermsOfExistingPods: boolean;
 }
 
-export function affinityPreScore(args: ScoringArgs, handle: Handle, namespaces: Lister<Namespace>, state: CycleState, pod: Stored<Pod>, nodes: readonly NodeInfo[]): Status {
+/** PreScore. The weights per topology pair are sums over nodes kept across cycles (`sums`). */
+export function affinityPreScore(
+  args: ScoringArgs,
+  handle: Handle,
+  namespaces: Lister<Namespace>,
+  sums: NodeSumsCache,
+  state: CycleState,
+  pod: Stored<Pod>,
+  nodes: readonly NodeInfo[],
+): Status {
   if (!nodes.length) return SKIP;
   const a = pod.spec.affinity;
   const hasConstraints = !!a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length || !!a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length;
@@ -69,24 +78,40 @@ export function affinityPreScore(args: ScoringArgs, handle: Handle, namespaces: 
   const nsLabels = namespaceLabels(namespaces, pod.metadata.namespace);
   // Unless the incoming pod has preferred terms, only nodes with pods that have affinity matter.
   const all = hasConstraints ? handle.nodes() : handle.havePodsWithAffinity();
-  const m: ScoreMap = new Map();
-  let any = false;
-  for (const n of all) {
+  const kept = sums.get(
+    JSON.stringify([
+      'score',
+      hasConstraints,
+      args.hardPodAffinityWeight,
+      pod.metadata.namespace,
+      pod.metadata.labels ?? null,
+      nsLabels ?? null,
+      termsKey(podInfo.preferredAffinityTerms),
+      termsKey(podInfo.preferredAntiAffinityTerms),
+    ]),
+  );
+  kept.refresh(all, (n, out) => {
     const node = n.node;
-    if (!node.metadata.labels || !Object.keys(node.metadata.labels).length) continue;
+    if (!node.metadata.labels || !Object.keys(node.metadata.labels).length) return;
     const pods = hasConstraints ? n.pods.values() : n.podsWithAffinity;
-    for (const ep of pods) {
-      processExistingPod(m, args, podInfo, nsLabels, ep, node, pod);
-      any = true;
-    }
+    for (const ep of pods) processExistingPod(out, args, podInfo, nsLabels, ep, node, pod);
+  });
+  const pairs = kept.sums();
+  if (!pairs.size) return SKIP;
+  const m: ScoreMap = new Map();
+  for (const [k, v] of pairs) {
+    const cut = k.indexOf('\0');
+    const key = k.slice(0, cut);
+    let byValue = m.get(key);
+    if (!byValue) m.set(key, (byValue = new Map()));
+    byValue.set(k.slice(cut + 1), v);
   }
-  if (!any || !m.size) return SKIP;
   state.write(preScoreKey, { topologyScore: m });
   return SUCCESS;
 }
 
 function processExistingPod(
-  m: ScoreMap,
+  out: NodePart,
   args: ScoringArgs,
   incoming: PodInfo,
   nsLabels: Record<string, string> | undefined,
@@ -94,11 +119,11 @@ function processExistingPod(
   node: Pick<Node, 'metadata'>,
   pod: Pod,
 ): void {
-  processTerms(m, incoming.preferredAffinityTerms, existing.pod, undefined, node, 1);
-  processTerms(m, incoming.preferredAntiAffinityTerms, existing.pod, undefined, node, -1);
-  if (args.hardPodAffinityWeight > 0) for (const t of existing.requiredAffinityTerms) processTerm(m, t, args.hardPodAffinityWeight, pod, nsLabels, node, 1);
-  processTerms(m, existing.preferredAffinityTerms, pod, nsLabels, node, 1);
-  processTerms(m, existing.preferredAntiAffinityTerms, pod, nsLabels, node, -1);
+  processTerms(out, incoming.preferredAffinityTerms, existing.pod, undefined, node, 1);
+  processTerms(out, incoming.preferredAntiAffinityTerms, existing.pod, undefined, node, -1);
+  if (args.hardPodAffinityWeight > 0) for (const t of existing.requiredAffinityTerms) processTerm(out, t, args.hardPodAffinityWeight, pod, nsLabels, node, 1);
+  processTerms(out, existing.preferredAffinityTerms, pod, nsLabels, node, 1);
+  processTerms(out, existing.preferredAntiAffinityTerms, pod, nsLabels, node, -1);
 }
 
 export function affinityScore(state: CycleState, node: NodeInfo): number {

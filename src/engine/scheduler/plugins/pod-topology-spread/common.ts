@@ -69,15 +69,30 @@ export function parseConstraints(constraints: readonly TopologySpreadConstraint[
   return out;
 }
 
+/** The memo key of a selector's count in a namespace, made once per selector. */
+const countKeys = new WeakMap<Selector, { namespace: string | undefined; key: string }>();
+function countKey(selector: Selector, namespace: string | undefined): string {
+  let k = countKeys.get(selector);
+  if (!k || k.namespace !== namespace) {
+    k = { namespace, key: `PodTopologySpread\u0000${namespace}\u0000${selector.key()}` };
+    countKeys.set(selector, k);
+  }
+  return k.key;
+}
+
 /** countPodsMatchSelector: pods of the namespace on the node, not being deleted, that the selector matches. */
 export function countPodsMatchSelector(node: NodeInfo, selector: Selector, namespace: string | undefined): number {
+  // Remembered per node until its pods change: most nodes are unchanged from one cycle to the next.
+  const key = countKey(selector, namespace);
+  const known = node.remembered(key);
+  if (known !== undefined) return known;
   let n = 0;
   for (const pi of node.pods.values()) {
     const p = pi.pod;
     if (p.metadata.deletionTimestamp || p.metadata.namespace !== namespace) continue;
     if (selector.matches(p.metadata.labels)) n++;
   }
-  return n;
+  return node.remember(key, n);
 }
 
 /** The workload listers DefaultSelector reads. */

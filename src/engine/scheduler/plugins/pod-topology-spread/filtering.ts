@@ -8,6 +8,7 @@
 import type { Pod, Stored } from '../../../api/types.ts';
 import { type NodeInfo, type PodInfo, SUCCESS, StateKey, type Status, status } from '../../framework.ts';
 import { type Constraint, countPodsMatchSelector, nodeHasAllKeys, nodeIncluded } from './common.ts';
+import type { NodeSumsCache } from '../helper/node-sums.ts';
 
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const ERR_REASON_NODE_LABEL_NOT_MATCH = `${ERR_REASON_CONSTRAINTS_NOT_MATCH} (missing required label)`;
@@ -82,20 +83,40 @@ export class SpreadPreFilterState {
 
 export const preFilterKey = new StateKey<SpreadPreFilterState>('PreFilterPodTopologySpread');
 
-/** calPreFilterState */
-export function spreadPreFilterState(pod: Stored<Pod>, constraints: Constraint[], allNodes: readonly NodeInfo[]): SpreadPreFilterState {
-  const counts = constraints.map(() => new Map<string, number>());
+/**
+ * What a constraint's counts depend on besides the nodes: the namespace, every
+ * constraint's topology key (a node must have all), the selector, and the
+ * pod's node selection and tolerations where the inclusion policies honour them.
+ */
+function countsKey(pod: Pod, constraints: readonly Constraint[], c: Constraint): string {
+  return JSON.stringify([
+    pod.metadata.namespace,
+    constraints.map((x) => x.topologyKey),
+    c.topologyKey,
+    c.selector.key(),
+    c.nodeAffinityPolicy,
+    c.nodeTaintsPolicy,
+    c.nodeAffinityPolicy === 'Honor' ? [pod.spec.nodeSelector ?? null, pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? null] : null,
+    c.nodeTaintsPolicy === 'Honor' ? (pod.spec.tolerations ?? null) : null,
+  ]);
+}
+
+/**
+ * calPreFilterState: per constraint, the matching pods in each domain of the
+ * nodes that count. The per-node counts are kept across cycles in `sums`.
+ */
+export function spreadPreFilterState(pod: Stored<Pod>, constraints: Constraint[], allNodes: readonly NodeInfo[], sums: NodeSumsCache): SpreadPreFilterState {
   const ns = pod.metadata.namespace;
-  for (const n of allNodes) {
-    const labels = n.node.metadata.labels;
-    if (!nodeHasAllKeys(labels, constraints)) continue;
-    for (let i = 0; i < constraints.length; i++) {
-      const c = constraints[i];
-      if (!nodeIncluded(c, pod, n.node)) continue;
-      const v = labels![c.topologyKey];
-      counts[i].set(v, (counts[i].get(v) ?? 0) + countPodsMatchSelector(n, c.selector, ns));
-    }
-  }
+  const counts = constraints.map((c) => {
+    const s = sums.get(countsKey(pod, constraints, c));
+    s.refresh(allNodes, (n, out) => {
+      const labels = n.node.metadata.labels;
+      if (!nodeHasAllKeys(labels, constraints) || !nodeIncluded(c, pod, n.node)) return;
+      out.keys.push(labels![c.topologyKey]);
+      out.amounts.push(countPodsMatchSelector(n, c.selector, ns));
+    });
+    return s.sums();
+  });
   const paths = counts.map((m) => {
     const cp = new CriticalPaths();
     for (const [v, num] of m) cp.update(v, num);
