@@ -80,12 +80,26 @@ export class SchedulerCache {
     return this.antiAffinityList;
   }
 
+  /**
+   * The lists are rebuilt in node tree order when nodes join or leave; a node
+   * that gains or loses its last pod with affinity is added at the end or
+   * taken out in place (the plugins that read them only add up over them).
+   */
   private refreshAffinityLists(): void {
     const all = this.nodes();
     if (!this.affinityDirty) return;
     this.affinityDirty = false;
     this.affinityList = all.filter((n) => n.podsWithAffinity.length > 0);
     this.antiAffinityList = all.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
+  }
+
+  /** A node's pods with affinity changed from none to some or back: its place in the lists. */
+  private affinityChanged(info: NodeInfo, hadAffinity: boolean, hadAnti: boolean): void {
+    if (this.affinityDirty || this.listDirty) return;
+    const has = info.podsWithAffinity.length > 0;
+    const hasAnti = info.podsWithRequiredAntiAffinity.length > 0;
+    if (has !== hadAffinity) toggle(this.affinityList, info, has);
+    if (hasAnti !== hadAnti) toggle(this.antiAffinityList, info, hasAnti);
   }
 
   // ---- nodes ----
@@ -217,11 +231,11 @@ export class SchedulerCache {
       m.set(uid, pod);
       return;
     }
-    const hadAffinity = info.podsWithAffinity.length;
-    const hadAnti = info.podsWithRequiredAntiAffinity.length;
+    const hadAffinity = info.podsWithAffinity.length > 0;
+    const hadAnti = info.podsWithRequiredAntiAffinity.length > 0;
     info.addPod(newPodInfo(pod));
     this.podNode.set(uid, nodeName);
-    if (!hadAffinity !== !info.podsWithAffinity.length || !hadAnti !== !info.podsWithRequiredAntiAffinity.length) this.affinityDirty = true;
+    this.affinityChanged(info, hadAffinity, hadAnti);
   }
 
   private unplace(uid: string): boolean {
@@ -233,10 +247,19 @@ export class SchedulerCache {
     this.podNode.delete(uid);
     const info = this.infos.get(nodeName);
     if (!info) return false;
-    const hadAffinity = info.podsWithAffinity.length;
-    const hadAnti = info.podsWithRequiredAntiAffinity.length;
+    const hadAffinity = info.podsWithAffinity.length > 0;
+    const hadAnti = info.podsWithRequiredAntiAffinity.length > 0;
     const removed = info.removePod(uid);
-    if (!hadAffinity !== !info.podsWithAffinity.length || !hadAnti !== !info.podsWithRequiredAntiAffinity.length) this.affinityDirty = true;
+    this.affinityChanged(info, hadAffinity, hadAnti);
     return removed;
+  }
+}
+
+/** Adds the node at the end of the list, or takes it out. */
+function toggle(list: NodeInfo[], info: NodeInfo, present: boolean): void {
+  if (present) list.push(info);
+  else {
+    const i = list.indexOf(info);
+    if (i >= 0) list.splice(i, 1);
   }
 }

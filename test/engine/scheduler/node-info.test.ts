@@ -59,3 +59,31 @@ describe('newPodInfo of stored pods', () => {
     expect(newPodInfo(p).requests.get('cpu')).toBe(2000);
   });
 });
+
+describe('SchedulerCache lists of nodes with pods that have affinity', () => {
+  it('holds exactly the nodes with such pods as pods come and go', async () => {
+    const { SchedulerCache } = await import('../../../src/engine/scheduler/cache.ts');
+    const { Random } = await import('../../../src/engine/clock/random.ts');
+    const cache = new SchedulerCache();
+    for (let i = 0; i < 5; i++) cache.addNode(frozenCopy(node({ name: `node-${i}` })));
+    const anti = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { a: 'b' } }, topologyKey: 'kubernetes.io/hostname' }] } };
+    const pref = { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { labelSelector: {}, topologyKey: 'kubernetes.io/hostname' } }] } };
+    const rnd = new Random(7);
+    const placed: string[] = [];
+    const names = (l: readonly NodeInfo[]) => l.map((n) => n.name).sort();
+    for (let step = 0; step < 200; step++) {
+      if (placed.length && rnd.int(3) === 0) {
+        cache.removePod(placed.splice(rnd.int(placed.length), 1)[0]);
+      } else {
+        const kind = rnd.int(3);
+        const p = pod({ name: `p${step}`, nodeName: `node-${rnd.int(5)}`, spec: kind === 0 ? { affinity: anti } : kind === 1 ? { affinity: pref } : {} });
+        cache.addPod(frozenCopy(p));
+        placed.push(p.metadata.uid);
+      }
+      if (step === 100) cache.addNode(frozenCopy(node({ name: 'node-5' })));
+      const all = cache.nodes();
+      expect(names(cache.havePodsWithAffinity())).toEqual(names(all.filter((n) => n.podsWithAffinity.length)));
+      expect(names(cache.havePodsWithRequiredAntiAffinity())).toEqual(names(all.filter((n) => n.podsWithRequiredAntiAffinity.length)));
+    }
+  });
+});

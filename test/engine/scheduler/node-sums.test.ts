@@ -22,14 +22,15 @@ function webByZone(n: NodeInfo, out: NodePart): void {
   if (zone === undefined) return;
   let count = 0;
   for (const pi of n.pods.values()) if (pi.pod.metadata.labels?.app === 'web') count++;
-  out.keys.push(zone);
+  out.keys.push(ZONE);
+  out.values.push(zone);
   out.amounts.push(count);
 }
 
 function fresh(nodes: readonly NodeInfo[]): Map<string, number> {
   const s = new NodeSums();
   s.refresh(nodes, webByZone);
-  return s.sums();
+  return s.sumsOf(ZONE);
 }
 
 const sorted = (m: Map<string, number>) => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
@@ -90,7 +91,7 @@ describe('NodeSums', () => {
     const kept = new NodeSums();
     churn(seed, 300, (nodes) => {
       kept.refresh(nodes, webByZone);
-      expect(sorted(kept.sums())).toEqual(sorted(fresh(nodes)));
+      expect(sorted(kept.sumsOf(ZONE))).toEqual(sorted(fresh(nodes)));
     });
   });
 
@@ -107,7 +108,7 @@ describe('NodeSums', () => {
     nodes[1].addPod(newPodInfo({ ...podOf('p', { app: 'web' }), spec: { containers: [], nodeName: 'b' } } as Stored<Pod>));
     s.refresh(nodes, part);
     expect(seen).toEqual(['a', 'b', 'b']);
-    expect(sorted(s.sums())).toEqual([
+    expect(sorted(s.sumsOf(ZONE))).toEqual([
       ['z1', 0],
       ['z2', 1],
     ]);
@@ -192,9 +193,28 @@ describe('NodeSums with a node list changed in place', () => {
     s.refresh(list, webByZone);
     list.splice(0, 2, b, c, a);
     s.refresh(list, webByZone);
-    expect(sorted(s.sums())).toEqual(sorted(fresh([a, b, c])));
+    expect(sorted(s.sumsOf(ZONE))).toEqual(sorted(fresh([a, b, c])));
     list.splice(1, 1);
     s.refresh(list, webByZone);
-    expect(sorted(s.sums())).toEqual(sorted(fresh([b, a])));
+    expect(sorted(s.sumsOf(ZONE))).toEqual(sorted(fresh([b, a])));
+  });
+});
+
+describe('TopologyCounts over kept sums', () => {
+  it('reads the sums until changed, then changes only its own copy', async () => {
+    const { TopologyCounts } = await import('../../../src/engine/scheduler/plugins/inter-pod-affinity/common.ts');
+    const nodes = [labeledNode('a', { [ZONE]: 'z1' }, [podOf('p1', { app: 'web' })]), labeledNode('b', { [ZONE]: 'z2' }, [podOf('p2', { app: 'web' })])];
+    const s = new NodeSums();
+    s.refresh(nodes, webByZone);
+    const counts = new TopologyCounts(s);
+    expect([counts.size, counts.get(ZONE, 'z1'), counts.get(ZONE, 'z2'), counts.get(ZONE, 'z3')]).toEqual([2, 1, 1, 0]);
+    const changed = counts.clone();
+    changed.add(nodes[0].node, ZONE, -1);
+    changed.add(nodes[1].node, ZONE, 1);
+    expect([changed.size, changed.get(ZONE, 'z1'), changed.get(ZONE, 'z2')]).toEqual([1, 0, 2]);
+    expect([counts.size, counts.get(ZONE, 'z1'), counts.get(ZONE, 'z2'), s.get(ZONE, 'z2')]).toEqual([2, 1, 1, 1]);
+    const again = changed.clone();
+    again.add(nodes[0].node, ZONE, 1);
+    expect([again.get(ZONE, 'z1'), changed.get(ZONE, 'z1')]).toEqual([1, 0]);
   });
 });

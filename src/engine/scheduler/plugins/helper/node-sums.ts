@@ -7,15 +7,20 @@
  * of nodes that changed since (or joined, or left), so its sums are always
  * those a fresh pass over the nodes would give.
  *
- * Plugins keep NodeSums by a key naming everything the per-node parts depend
- * on besides the node (the selector, the namespace, the incoming pod's
- * labels); NodeSumsCache bounds how many such keys are kept.
+ * Sums are by a pair of keys (a topology key and a value). Plugins keep
+ * NodeSums by a key naming everything the per-node parts depend on besides
+ * the node (the selector, the namespace, the incoming pod's labels);
+ * NodeSumsCache bounds how many such keys are kept.
+ *
+ * The sums are live: they change at the next refresh. A cycle's state may
+ * read them during the cycle and must copy them before changing anything.
  */
 import type { NodeInfo } from '../../framework.ts';
 
-/** A node's part: keys and the amount it adds to each. */
+/** A node's part: for each entry, the pair of keys and the amount the node adds to it. */
 export interface NodePart {
   keys: string[];
+  values: string[];
   amounts: number[];
 }
 
@@ -26,13 +31,25 @@ interface Remembered extends NodePart {
 
 interface Total {
   sum: number;
-  /** Nodes that add to the key (a key some node adds 0 to still exists). */
-  nodes: number;
+  /** Entries of node parts that add to the pair (a pair some node adds 0 to still exists). */
+  parts: number;
 }
 
-export class NodeSums {
+/** Read access to sums by pairs of keys. */
+export interface PairSums {
+  /** The number of pairs. */
+  readonly size: number;
+  /** The sum of a pair, 0 when no node adds to it. */
+  get(key: string, value: string): number;
+  /** Whether some node adds to the pair. */
+  has(key: string, value: string): boolean;
+  forEach(fn: (sum: number, key: string, value: string) => void): void;
+}
+
+export class NodeSums implements PairSums {
   private readonly parts = new Map<NodeInfo, Remembered>();
-  private readonly totals = new Map<string, Total>();
+  private readonly totals = new Map<string, Map<string, Total>>();
+  private pairs = 0;
   /** The node list of the last refresh, and the parts of its nodes by position. */
   private lastNodes: readonly NodeInfo[] | undefined = undefined;
   private byPosition: Array<Remembered | undefined> = [];
@@ -46,25 +63,26 @@ export class NodeSums {
     // The scheduler hands out the same node list until nodes join or leave: the parts are then found by position.
     if (nodes !== this.lastNodes) {
       this.lastNodes = nodes;
-      this.byPosition = nodes.map((n) => this.parts.get(n));
+      this.byPosition = [];
     }
     const byPosition = this.byPosition;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i];
       let known = byPosition[i];
-      // A list changed in place: look the node's part up.
+      // A new position, or a list changed in place: look the node's part up.
       if (known === undefined || known.node !== n) known = this.parts.get(n);
       if (known !== undefined && known.generation === n.generation) {
         byPosition[i] = known;
         continue;
       }
       if (known !== undefined) this.subtract(known);
-      const fresh: Remembered = { keys: [], amounts: [], node: n, generation: n.generation };
+      const fresh: Remembered = { keys: [], values: [], amounts: [], node: n, generation: n.generation };
       part(n, fresh);
       this.add(fresh);
       this.parts.set(n, fresh);
       byPosition[i] = fresh;
     }
+    byPosition.length = nodes.length;
     // Every node of `nodes` has a part now; more parts means some nodes left.
     if (this.parts.size > nodes.length) {
       const present = new Set(nodes);
@@ -76,28 +94,53 @@ export class NodeSums {
     }
   }
 
-  /** The sums, by key, of every key some node adds to (a new map). */
-  sums(): Map<string, number> {
+  get size(): number {
+    return this.pairs;
+  }
+
+  get(key: string, value: string): number {
+    return this.totals.get(key)?.get(value)?.sum ?? 0;
+  }
+
+  has(key: string, value: string): boolean {
+    return this.totals.get(key)?.has(value) ?? false;
+  }
+
+  forEach(fn: (sum: number, key: string, value: string) => void): void {
+    for (const [key, byValue] of this.totals) for (const [value, t] of byValue) fn(t.sum, key, value);
+  }
+
+  /** The sums of the pairs with this key, by value (a new map). */
+  sumsOf(key: string): Map<string, number> {
     const out = new Map<string, number>();
-    for (const [k, t] of this.totals) out.set(k, t.sum);
+    for (const [v, t] of this.totals.get(key) ?? []) out.set(v, t.sum);
     return out;
   }
 
   private add(p: NodePart): void {
     for (let i = 0; i < p.keys.length; i++) {
-      const t = this.totals.get(p.keys[i]);
+      let byValue = this.totals.get(p.keys[i]);
+      if (!byValue) this.totals.set(p.keys[i], (byValue = new Map()));
+      const t = byValue.get(p.values[i]);
       if (t) {
         t.sum += p.amounts[i];
-        t.nodes++;
-      } else this.totals.set(p.keys[i], { sum: p.amounts[i], nodes: 1 });
+        t.parts++;
+      } else {
+        byValue.set(p.values[i], { sum: p.amounts[i], parts: 1 });
+        this.pairs++;
+      }
     }
   }
 
   private subtract(p: NodePart): void {
     for (let i = 0; i < p.keys.length; i++) {
-      const t = this.totals.get(p.keys[i])!;
+      const byValue = this.totals.get(p.keys[i])!;
+      const t = byValue.get(p.values[i])!;
       t.sum -= p.amounts[i];
-      if (--t.nodes === 0) this.totals.delete(p.keys[i]);
+      if (--t.parts > 0) continue;
+      byValue.delete(p.values[i]);
+      this.pairs--;
+      if (!byValue.size) this.totals.delete(p.keys[i]);
     }
   }
 }

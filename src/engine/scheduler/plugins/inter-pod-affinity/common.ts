@@ -5,39 +5,78 @@
 import type { Namespace, Node, Pod } from '../../../api/types.ts';
 import { Selector } from '../../../api/selectors.ts';
 import { type AffinityTerm, type Lister, termMatches } from '../../framework.ts';
+import type { PairSums } from '../helper/node-sums.ts';
 
-/** topologyToMatchedTermCount: `key\0value` -> count; entries that reach zero are dropped. */
+/**
+ * topologyToMatchedTermCount: (topology key, value) -> count; entries that
+ * reach zero are dropped. It reads sums kept across cycles until it is first
+ * changed, and then works on its own copy.
+ */
 export class TopologyCounts {
-  constructor(readonly m = new Map<string, number>()) {}
+  private own: Map<string, Map<string, number>> | undefined;
+  private ownSize = 0;
+
+  constructor(private base: PairSums | undefined = undefined) {
+    if (!base) this.own = new Map();
+  }
 
   get size(): number {
-    return this.m.size;
+    return this.base ? this.base.size : this.ownSize;
   }
 
   get(key: string, value: string): number {
-    return this.m.get(`${key}\0${value}`) ?? 0;
+    return this.base ? this.base.get(key, value) : (this.own!.get(key)?.get(value) ?? 0);
+  }
+
+  /** The counts as their own copy, to be changed. */
+  private writable(): Map<string, Map<string, number>> {
+    if (this.base) {
+      const own = new Map<string, Map<string, number>>();
+      let size = 0;
+      this.base.forEach((sum, key, value) => {
+        // Sums of parts may be 0 for a pair some node adds 0 to; counts keep only non-zero pairs.
+        if (sum === 0) return;
+        let byValue = own.get(key);
+        if (!byValue) own.set(key, (byValue = new Map()));
+        byValue.set(value, sum);
+        size++;
+      });
+      this.own = own;
+      this.ownSize = size;
+      this.base = undefined;
+    }
+    return this.own!;
+  }
+
+  private change(key: string, value: string, delta: number): void {
+    const own = this.writable();
+    let byValue = own.get(key);
+    if (!byValue) own.set(key, (byValue = new Map()));
+    const before = byValue.get(value);
+    const v = (before ?? 0) + delta;
+    if (v === 0) {
+      if (before !== undefined) {
+        byValue.delete(value);
+        this.ownSize--;
+        if (!byValue.size) own.delete(key);
+      }
+    } else {
+      if (before === undefined) this.ownSize++;
+      byValue.set(value, v);
+    }
   }
 
   add(node: Pick<Node, 'metadata'>, key: string, delta: number): void {
     const labels = node.metadata.labels;
     if (!labels || !Object.prototype.hasOwnProperty.call(labels, key)) return;
-    const k = `${key}\0${labels[key]}`;
-    const v = (this.m.get(k) ?? 0) + delta;
-    if (v === 0) this.m.delete(k);
-    else this.m.set(k, v);
-  }
-
-  append(other: TopologyCounts): void {
-    for (const [k, v] of other.m) {
-      const n = (this.m.get(k) ?? 0) + v;
-      if (n === 0) this.m.delete(k);
-      else this.m.set(k, n);
-    }
+    this.change(key, labels[key], delta);
   }
 
   clone(): TopologyCounts {
+    if (this.base) return new TopologyCounts(this.base);
     const c = new TopologyCounts();
-    for (const [k, v] of this.m) c.m.set(k, v);
+    for (const [k, byValue] of this.own!) c.own!.set(k, new Map(byValue));
+    c.ownSize = this.ownSize;
     return c;
   }
 
@@ -51,13 +90,6 @@ export class TopologyCounts {
   updateWithAntiAffinityTerms(terms: readonly AffinityTerm[], pod: Pod, nsLabels: Record<string, string> | undefined, node: Pick<Node, 'metadata'>, delta: number): void {
     for (const t of terms) if (termMatches(t, pod, nsLabels)) this.add(node, t.topologyKey, delta);
   }
-}
-
-/** The key of a node's topology pair in TopologyCounts and score maps, or undefined when the node lacks the label. */
-export function pairKey(node: Pick<Node, 'metadata'>, key: string): string | undefined {
-  const labels = node.metadata.labels;
-  if (!labels || !Object.prototype.hasOwnProperty.call(labels, key)) return undefined;
-  return `${key}\0${labels[key]}`;
 }
 
 /** What parsed terms are, for keys of sums kept across cycles. */

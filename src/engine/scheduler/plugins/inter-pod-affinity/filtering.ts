@@ -18,7 +18,7 @@ import {
   status,
   termMatches,
 } from '../../framework.ts';
-import { TopologyCounts, mergeNamespaces, namespaceLabels, pairKey, podMatchesAllAffinityTerms, termsKey } from './common.ts';
+import { TopologyCounts, mergeNamespaces, namespaceLabels, podMatchesAllAffinityTerms, termsKey } from './common.ts';
 import type { NodePart, NodeSumsCache } from '../helper/node-sums.ts';
 
 export const ERR_REASON_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules";
@@ -73,42 +73,41 @@ export function affinityPreFilter(
   // Existing pods' required anti-affinity terms that the incoming pod matches.
   const existingSums = sums.get(JSON.stringify(['existing-anti-affinity', pod.metadata.namespace, pod.metadata.labels ?? null, nsLabels ?? null]));
   existingSums.refresh(handle.havePodsWithRequiredAntiAffinity(), (n, out) => {
+    const labels = n.node.metadata.labels;
+    if (!labels) return;
     for (const ep of n.podsWithRequiredAntiAffinity) {
       for (const t of ep.requiredAntiAffinityTerms) {
-        if (!termMatches(t, pod, nsLabels)) continue;
-        const k = pairKey(n.node, t.topologyKey);
-        if (k !== undefined) addToPart(out, k);
+        if (Object.prototype.hasOwnProperty.call(labels, t.topologyKey) && termMatches(t, pod, nsLabels)) addToPart(out, t.topologyKey, labels[t.topologyKey]);
       }
     }
   });
-  const existing = new TopologyCounts(existingSums.sums());
+  const existing = new TopologyCounts(existingSums);
   let affinity = new TopologyCounts();
   let anti = new TopologyCounts();
   const affTerms = podInfo.requiredAffinityTerms;
   const antiTerms = podInfo.requiredAntiAffinityTerms;
   if (affTerms.length || antiTerms.length) {
     // Existing pods matching the incoming pod's terms: affinity counts when a pod matches all terms, anti-affinity per term.
-    const terms = sums.get(JSON.stringify(['terms', termsKey(affTerms), termsKey(antiTerms)]));
-    terms.refresh(allNodes, (n, out) => {
+    const termsKey_ = JSON.stringify([termsKey(affTerms), termsKey(antiTerms)]);
+    const affinitySums = sums.get(`affinity ${termsKey_}`);
+    affinitySums.refresh(allNodes, (n, out) => {
+      const labels = n.node.metadata.labels;
+      if (!labels) return;
       for (const ep of n.pods.values()) {
-        if (podMatchesAllAffinityTerms(affTerms, ep.pod)) {
-          for (const t of affTerms) {
-            const k = pairKey(n.node, t.topologyKey);
-            if (k !== undefined) addToPart(out, `A${k}`);
-          }
-        }
-        for (const t of antiTerms) {
-          if (!termMatches(t, ep.pod, undefined)) continue;
-          const k = pairKey(n.node, t.topologyKey);
-          if (k !== undefined) addToPart(out, `N${k}`);
-        }
+        if (!podMatchesAllAffinityTerms(affTerms, ep.pod)) continue;
+        for (const t of affTerms) if (Object.prototype.hasOwnProperty.call(labels, t.topologyKey)) addToPart(out, t.topologyKey, labels[t.topologyKey]);
       }
     });
-    const a = new Map<string, number>();
-    const n = new Map<string, number>();
-    for (const [k, v] of terms.sums()) (k[0] === 'A' ? a : n).set(k.slice(1), v);
-    affinity = new TopologyCounts(a);
-    anti = new TopologyCounts(n);
+    const antiSums = sums.get(`anti-affinity ${termsKey_}`);
+    antiSums.refresh(allNodes, (n, out) => {
+      const labels = n.node.metadata.labels;
+      if (!labels) return;
+      for (const ep of n.pods.values()) {
+        for (const t of antiTerms) if (Object.prototype.hasOwnProperty.call(labels, t.topologyKey) && termMatches(t, ep.pod, undefined)) addToPart(out, t.topologyKey, labels[t.topologyKey]);
+      }
+    });
+    affinity = new TopologyCounts(affinitySums);
+    anti = new TopologyCounts(antiSums);
   }
   if (!existing.size && !affTerms.length && !antiTerms.length) return { status: SKIP };
   state.write(preFilterKey, new AffinityPreFilterState(podInfo, nsLabels, existing, affinity, anti));
@@ -116,8 +115,9 @@ export function affinityPreFilter(
 }
 
 /** One more pod for a topology pair in a node's part. */
-function addToPart(out: NodePart, key: string): void {
+function addToPart(out: NodePart, key: string, value: string): void {
   out.keys.push(key);
+  out.values.push(value);
   out.amounts.push(1);
 }
 

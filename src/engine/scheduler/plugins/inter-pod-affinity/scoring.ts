@@ -23,7 +23,7 @@ import {
   status,
   termMatches,
 } from '../../framework.ts';
-import { mergeNamespaces, namespaceLabels, pairKey, termsKey } from './common.ts';
+import { mergeNamespaces, namespaceLabels, termsKey } from './common.ts';
 import type { NodePart, NodeSumsCache } from '../helper/node-sums.ts';
 
 /** scoreMap: topology key -> value -> score. */
@@ -38,9 +38,10 @@ export const preScoreKey = new StateKey<PreScoreState>('PreScoreInterPodAffinity
 /** A term's weight for the node's topology pair, when the pod matches the term and the node has the label. */
 function processTerm(out: NodePart, term: AffinityTerm, weight: number, pod: Pod, nsLabels: Record<string, string> | undefined, node: Pick<Node, 'metadata'>, multiplier: number): void {
   if (!termMatches(term, pod, nsLabels)) return;
-  const k = pairKey(node, term.topologyKey);
-  if (k === undefined) return;
-  out.keys.push(k);
+  const labels = node.metadata.labels;
+  if (!labels || !Object.prototype.hasOwnProperty.call(labels, term.topologyKey)) return;
+  out.keys.push(term.topologyKey);
+  out.values.push(labels[term.topologyKey]);
   // int32 arithmetic of weight * multiplier, added as int64.
   out.amounts.push(weight * multiplier);
 }
@@ -96,16 +97,13 @@ export function affinityPreScore(
     const pods = hasConstraints ? n.pods.values() : n.podsWithAffinity;
     for (const ep of pods) processExistingPod(out, args, podInfo, nsLabels, ep, node, pod);
   });
-  const pairs = kept.sums();
-  if (!pairs.size) return SKIP;
+  if (!kept.size) return SKIP;
   const m: ScoreMap = new Map();
-  for (const [k, v] of pairs) {
-    const cut = k.indexOf('\0');
-    const key = k.slice(0, cut);
+  kept.forEach((sum, key, value) => {
     let byValue = m.get(key);
     if (!byValue) m.set(key, (byValue = new Map()));
-    byValue.set(k.slice(cut + 1), v);
-  }
+    byValue.set(value, sum);
+  });
   state.write(preScoreKey, { topologyScore: m });
   return SUCCESS;
 }

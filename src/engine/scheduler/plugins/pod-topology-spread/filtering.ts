@@ -112,10 +112,11 @@ export function spreadPreFilterState(pod: Stored<Pod>, constraints: Constraint[]
     s.refresh(allNodes, (n, out) => {
       const labels = n.node.metadata.labels;
       if (!nodeHasAllKeys(labels, constraints) || !nodeIncluded(c, pod, n.node)) return;
-      out.keys.push(labels![c.topologyKey]);
+      out.keys.push(c.topologyKey);
+      out.values.push(labels![c.topologyKey]);
       out.amounts.push(countPodsMatchSelector(n, c.selector, ns));
     });
-    return s.sums();
+    return s.sumsOf(c.topologyKey);
   });
   const paths = counts.map((m) => {
     const cp = new CriticalPaths();
