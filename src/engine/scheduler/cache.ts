@@ -18,6 +18,8 @@ export function zoneKey(n: Pick<Node, 'metadata'>): string {
   return region || zone ? `${region}:\u0000:${zone}` : '';
 }
 
+const NO_IMAGES: ReadonlyMap<string, ImageStateSummary> = new Map();
+
 /** normalizedImageName, as ImageLocality looks images up. */
 const normalizedImageName = (name: string) => (name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name);
 
@@ -186,7 +188,8 @@ export class SchedulerCache {
       }
     }
     this.nodeImages.set(name, names);
-    info.imageStates = states;
+    // Nodes without images share one empty map.
+    info.imageStates = states.size ? states : NO_IMAGES;
   }
 
   // ---- pods ----

@@ -85,6 +85,8 @@ export class CycleState {
   skipScore = new Set<string>();
   /** The filter plugins that run this cycle (the profile's, less skipped ones), worked out once after PreFilter. */
   activeFilters: readonly FilterPlugin[] | undefined = undefined;
+  /** The PreFilter plugins with AddPod/RemovePod that run this cycle, worked out once. */
+  activeExtensions: readonly PreFilterPlugin[] | undefined = undefined;
   read<T>(key: StateKey<T>): T | undefined {
     return this.data.get(key as StateKey<unknown>) as T | undefined;
   }
@@ -98,6 +100,7 @@ export class CycleState {
     c.skipFilter = this.skipFilter;
     c.skipScore = this.skipScore;
     c.activeFilters = this.activeFilters;
+    c.activeExtensions = this.activeExtensions;
     return c;
   }
 }

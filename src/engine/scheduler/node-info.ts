@@ -263,32 +263,62 @@ export interface ImageStateSummary {
 
 let nextGeneration = 0;
 const NO_TAINTS: readonly Taint[] = Object.freeze([]);
+const NO_IMAGES: ReadonlyMap<string, ImageStateSummary> = new Map();
 
 /**
  * A node and what is on it, as the scheduler's cache sees it (assumed pods
  * included). Plugins must not change it.
  */
 export class NodeInfo {
-  readonly pods = new Map<string, PodInfo>();
+  readonly pods: Map<string, PodInfo>;
   /** Pods with pod affinity or anti-affinity of any kind. */
-  podsWithAffinity: PodInfo[] = [];
+  podsWithAffinity: PodInfo[];
   /** Pods with required anti-affinity. */
-  podsWithRequiredAntiAffinity: PodInfo[] = [];
-  readonly requested = new Resource();
-  nonZeroCpu = 0;
-  nonZeroMemory = 0;
-  readonly allocatable = new Resource();
+  podsWithRequiredAntiAffinity: PodInfo[];
+  readonly requested: Resource;
+  nonZeroCpu: number;
+  nonZeroMemory: number;
+  readonly allocatable: Resource;
   /** hostIP -> `protocol/port` -> pods using it. */
-  readonly usedPorts = new Map<string, Map<string, number>>();
+  readonly usedPorts: Map<string, Map<string, number>>;
   /** `namespace/claim` -> pods on the node using it. */
-  readonly pvcRefCounts = new Map<string, number>();
+  readonly pvcRefCounts: Map<string, number>;
   /** Images the node reports in status.images, by normalized name (kept by the scheduler's cache). */
-  imageStates: ReadonlyMap<string, ImageStateSummary> = new Map();
+  imageStates: ReadonlyMap<string, ImageStateSummary>;
   /** Bumped (from a global counter) on every change, so cached per-node computations can be reused safely. */
-  generation = ++nextGeneration;
+  generation: number;
   /** Numbers computed from the node and its pods (counts of matching pods), valid for `memoGeneration`. */
-  private memo: Map<string, number> | undefined = undefined;
-  private memoGeneration = 0;
+  private memo: Map<string, number> | undefined;
+  private memoGeneration: number;
+  node: Stored<Node>;
+  /** The node's name (kept as a field: plugins read it for every node of every cycle). */
+  name: string;
+  /** spec.unschedulable and spec.taints, kept as fields for the same reason. */
+  unschedulable: boolean;
+  taints: readonly Taint[];
+
+  /** A NodeInfo of the node without pods, or (with `from`) a copy of another (NodeInfo.Snapshot). */
+  constructor(node: Stored<Node>, from?: NodeInfo) {
+    // Both ways give every field in the same order, so all NodeInfos share one shape.
+    this.pods = from ? new Map(from.pods) : new Map();
+    this.podsWithAffinity = from ? from.podsWithAffinity : [];
+    this.podsWithRequiredAntiAffinity = from ? from.podsWithRequiredAntiAffinity : [];
+    this.requested = from ? from.requested.clone() : new Resource();
+    this.nonZeroCpu = from ? from.nonZeroCpu : 0;
+    this.nonZeroMemory = from ? from.nonZeroMemory : 0;
+    this.allocatable = from ? from.allocatable : new Resource();
+    this.usedPorts = from && from.usedPorts.size ? new Map([...from.usedPorts].map(([ip, m]) => [ip, new Map(m)])) : new Map();
+    this.pvcRefCounts = from && from.pvcRefCounts.size ? new Map(from.pvcRefCounts) : new Map();
+    this.imageStates = from ? from.imageStates : NO_IMAGES;
+    this.generation = from ? from.generation : ++nextGeneration;
+    this.memo = undefined;
+    this.memoGeneration = 0;
+    this.node = node;
+    this.name = node.metadata.name;
+    this.unschedulable = from ? from.unschedulable : false;
+    this.taints = from ? from.taints : NO_TAINTS;
+    if (!from) this.setNode(node);
+  }
 
   /** A number remembered under `key` since the node last changed, if any. */
   remembered(key: string): number | undefined {
@@ -303,17 +333,6 @@ export class NodeInfo {
     }
     this.memo!.set(key, value);
     return value;
-  }
-
-  /** The node's name (kept as a field: plugins read it for every node of every cycle). */
-  name: string;
-  /** spec.unschedulable and spec.taints, kept as fields for the same reason. */
-  unschedulable = false;
-  taints: readonly Taint[] = NO_TAINTS;
-
-  constructor(public node: Stored<Node>) {
-    this.name = node.metadata.name;
-    this.setNode(node);
   }
 
   setNode(node: Stored<Node>): void {
@@ -385,26 +404,6 @@ export class NodeInfo {
 
   /** A copy that can be changed without touching this one (NodeInfo.Snapshot). */
   clone(): NodeInfo {
-    const c = Object.create(NodeInfo.prototype) as NodeInfo;
-    Object.assign(c, {
-      node: this.node,
-      name: this.name,
-      unschedulable: this.unschedulable,
-      taints: this.taints,
-      pods: new Map(this.pods),
-      podsWithAffinity: this.podsWithAffinity,
-      podsWithRequiredAntiAffinity: this.podsWithRequiredAntiAffinity,
-      requested: this.requested.clone(),
-      nonZeroCpu: this.nonZeroCpu,
-      nonZeroMemory: this.nonZeroMemory,
-      allocatable: this.allocatable,
-      usedPorts: new Map([...this.usedPorts].map(([ip, m]) => [ip, new Map(m)])),
-      pvcRefCounts: new Map(this.pvcRefCounts),
-      imageStates: this.imageStates,
-      generation: this.generation,
-      memo: undefined,
-      memoGeneration: 0,
-    });
-    return c;
+    return new NodeInfo(this.node, this);
   }
 }

@@ -16,6 +16,7 @@ import {
   type NodeToStatus,
   type PodInfo,
   type PreBindWait,
+  type PreFilterPlugin,
   type PreFilterResult,
   SUCCESS,
   type Status,
@@ -195,19 +196,21 @@ export class Framework implements Handle {
     return this.runFilterPlugins(state, pod, node);
   }
 
+  private extensions(state: CycleState): readonly PreFilterPlugin[] {
+    return (state.activeExtensions ??= this.plugins.preFilter.filter((p) => p.preFilterExtensions && !state.skipFilter.has(p.name)));
+  }
+
   runPreFilterExtensionAddPod(state: CycleState, pod: Stored<Pod>, toAdd: PodInfo, node: NodeInfo): Status {
-    for (const p of this.plugins.preFilter) {
-      if (!p.preFilterExtensions || state.skipFilter.has(p.name)) continue;
-      const st = p.preFilterExtensions.addPod(state, pod, toAdd, node);
+    for (const p of this.extensions(state)) {
+      const st = p.preFilterExtensions!.addPod(state, pod, toAdd, node);
       if (st.code !== 'Success') return status('Error', `running AddPod on PreFilter plugin "${p.name}": ${statusMessage(st)}`);
     }
     return SUCCESS;
   }
 
   runPreFilterExtensionRemovePod(state: CycleState, pod: Stored<Pod>, toRemove: PodInfo, node: NodeInfo): Status {
-    for (const p of this.plugins.preFilter) {
-      if (!p.preFilterExtensions || state.skipFilter.has(p.name)) continue;
-      const st = p.preFilterExtensions.removePod(state, pod, toRemove, node);
+    for (const p of this.extensions(state)) {
+      const st = p.preFilterExtensions!.removePod(state, pod, toRemove, node);
       if (st.code !== 'Success') return status('Error', `running RemovePod on PreFilter plugin "${p.name}": ${statusMessage(st)}`);
     }
     return SUCCESS;

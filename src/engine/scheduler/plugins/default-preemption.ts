@@ -48,53 +48,7 @@ export function defaultPreemption(args: DefaultPreemptionArgs, handle: Handle): 
   const numCandidates = (numNodes: number) => Math.min(Math.max(Math.trunc((numNodes * pct) / 100), abs), numNodes);
 
   /** SelectVictimsOnNode */
-  const selectVictims = (state: CycleState, pod: Stored<Pod>, node: NodeInfo, pdbs: readonly PodDisruptionBudget[]) => {
-    const prio = podPriority(pod);
-    const potential: PodInfo[] = [];
-    const remove = (pi: PodInfo): Status => {
-      node.removePod(pi.pod.metadata.uid);
-      return handle.runPreFilterExtensionRemovePod(state, pod, pi, node);
-    };
-    const add = (pi: PodInfo): Status => {
-      node.addPod(pi);
-      return handle.runPreFilterExtensionAddPod(state, pod, pi, node);
-    };
-    for (const pi of [...node.pods.values()]) {
-      if (podPriority(pi.pod) >= prio) continue;
-      potential.push(pi);
-      const st = remove(pi);
-      if (st.code !== 'Success') return { victims: [], numPDBViolations: 0, status: status('Error', statusMessage(st)) };
-    }
-    if (!potential.length) return { victims: [], numPDBViolations: 0, status: status('UnschedulableAndUnresolvable', 'No preemption victims found for incoming pod') };
-    // If it does not fit with every lower-priority pod gone, the node is no candidate.
-    const fits = handle.runFilterPluginsWithNominatedPods(state, pod, node);
-    if (fits.code !== 'Success') return { victims: [], numPDBViolations: 0, status: fits };
-    const now = handle.now();
-    potential.sort((a, b) => (moreImportantPod(a.pod, b.pod, now) ? -1 : moreImportantPod(b.pod, a.pod, now) ? 1 : 0));
-    const { violating, nonViolating } = filterPodsWithPDBViolation(potential, pdbs);
-    const victims: Stored<Pod>[] = [];
-    let numViolating = 0;
-    const reprieve = (pi: PodInfo): boolean | Status => {
-      const st = add(pi);
-      if (st.code !== 'Success') return st;
-      if (handle.runFilterPluginsWithNominatedPods(state, pod, node).code === 'Success') return true;
-      const rs = remove(pi);
-      if (rs.code !== 'Success') return rs;
-      victims.push(pi.pod);
-      return false;
-    };
-    for (const pi of violating) {
-      const r = reprieve(pi);
-      if (typeof r !== 'boolean') return { victims: [], numPDBViolations: 0, status: status('Error', statusMessage(r)) };
-      if (!r) numViolating++;
-    }
-    for (const pi of nonViolating) {
-      const r = reprieve(pi);
-      if (typeof r !== 'boolean') return { victims: [], numPDBViolations: 0, status: status('Error', statusMessage(r)) };
-    }
-    if (violating.length && nonViolating.length) victims.sort((a, b) => (moreImportantPod(a, b, now) ? -1 : moreImportantPod(b, a, now) ? 1 : 0));
-    return { victims, numPDBViolations: numViolating, status: SUCCESS };
-  };
+  const selectVictims = (state: CycleState, pod: Stored<Pod>, node: NodeInfo, pdbs: readonly PodDisruptionBudget[]) => selectVictimsOnNode(handle, state, pod, node, pdbs);
 
   const evaluator = new Evaluator(handle, {
     eligible(pod, nominatedStatus) {
@@ -134,4 +88,71 @@ export function defaultPreemption(args: DefaultPreemptionArgs, handle: Handle): 
     // The preemptor comes back when its victims are deleted (the other plugins' events), so nothing here.
     eventsToRegister: () => [],
   };
+}
+
+/** Takes a pod off the (copied) node, and tells the PreFilter state. */
+function removeFromNode(handle: Handle, state: CycleState, pod: Stored<Pod>, node: NodeInfo, pi: PodInfo): Status {
+  node.removePod(pi.pod.metadata.uid);
+  return handle.runPreFilterExtensionRemovePod(state, pod, pi, node);
+}
+
+function addToNode(handle: Handle, state: CycleState, pod: Stored<Pod>, node: NodeInfo, pi: PodInfo): Status {
+  node.addPod(pi);
+  return handle.runPreFilterExtensionAddPod(state, pod, pi, node);
+}
+
+/** Puts a potential victim back: true when the pod still fits, false when it stays a victim (pushed to `victims`). */
+function reprieve(handle: Handle, state: CycleState, pod: Stored<Pod>, node: NodeInfo, pi: PodInfo, victims: Stored<Pod>[]): boolean | Status {
+  const st = addToNode(handle, state, pod, node, pi);
+  if (st.code !== 'Success') return st;
+  if (handle.runFilterPluginsWithNominatedPods(state, pod, node).code === 'Success') return true;
+  const rs = removeFromNode(handle, state, pod, node, pi);
+  if (rs.code !== 'Success') return rs;
+  victims.push(pi.pod);
+  return false;
+}
+
+const byImportance = (now: number) => (a: Stored<Pod>, b: Stored<Pod>) => (moreImportantPod(a, b, now) ? -1 : moreImportantPod(b, a, now) ? 1 : 0);
+
+/**
+ * SelectVictimsOnNode: every lower-priority pod off the (copied) node; if the
+ * pod then fits, reprieve them highest priority first, those whose eviction
+ * would violate a PodDisruptionBudget before the others.
+ */
+function selectVictimsOnNode(
+  handle: Handle,
+  state: CycleState,
+  pod: Stored<Pod>,
+  node: NodeInfo,
+  pdbs: readonly PodDisruptionBudget[],
+): { victims: Stored<Pod>[]; numPDBViolations: number; status: Status } {
+  const prio = podPriority(pod);
+  const potential: PodInfo[] = [];
+  for (const pi of [...node.pods.values()]) {
+    if (podPriority(pi.pod) >= prio) continue;
+    potential.push(pi);
+    const st = removeFromNode(handle, state, pod, node, pi);
+    if (st.code !== 'Success') return { victims: [], numPDBViolations: 0, status: status('Error', statusMessage(st)) };
+  }
+  if (!potential.length) return { victims: [], numPDBViolations: 0, status: status('UnschedulableAndUnresolvable', 'No preemption victims found for incoming pod') };
+  // If it does not fit with every lower-priority pod gone, the node is no candidate.
+  const fits = handle.runFilterPluginsWithNominatedPods(state, pod, node);
+  if (fits.code !== 'Success') return { victims: [], numPDBViolations: 0, status: fits };
+  const now = handle.now();
+  const order = byImportance(now);
+  potential.sort((a, b) => order(a.pod, b.pod));
+  const { violating, nonViolating } = filterPodsWithPDBViolation(potential, pdbs);
+  const victims: Stored<Pod>[] = [];
+  let numViolating = 0;
+  for (const pi of violating) {
+    const r = reprieve(handle, state, pod, node, pi, victims);
+    if (typeof r !== 'boolean') return { victims: [], numPDBViolations: 0, status: status('Error', statusMessage(r)) };
+    if (!r) numViolating++;
+  }
+  for (const pi of nonViolating) {
+    const r = reprieve(handle, state, pod, node, pi, victims);
+    if (typeof r !== 'boolean') return { victims: [], numPDBViolations: 0, status: status('Error', statusMessage(r)) };
+  }
+  if (violating.length && nonViolating.length) victims.sort(order);
+  return { victims, numPDBViolations: numViolating, status: SUCCESS };
 }
