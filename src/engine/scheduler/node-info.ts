@@ -64,6 +64,15 @@ export class Resource {
     }
   }
 
+  /** Adds every amount of `other`, times `sign` (1 or -1). */
+  addAll(other: Resource, sign: number): void {
+    this.cpu += sign * other.cpu;
+    this.memory += sign * other.memory;
+    this.ephemeralStorage += sign * other.ephemeralStorage;
+    this.pods += sign * other.pods;
+    if (other.scalar) for (const [r, v] of other.scalar) this.add(r, sign * v);
+  }
+
   clear(): void {
     this.cpu = this.memory = this.ephemeralStorage = this.pods = 0;
     this.scalar = undefined;
@@ -104,6 +113,8 @@ export interface PodInfo {
   pod: Stored<Pod>;
   /** Effective requests, canonical units (millicores for cpu). */
   requests: Resources;
+  /** The same requests as a Resource (what NodeInfo sums). */
+  requestedResource: Resource;
   /** cpu and memory requests with the scoring defaults for containers that request none. */
   nonZeroCpu: number;
   nonZeroMemory: number;
@@ -170,6 +181,7 @@ interface ContainerParts {
   initContainers: unknown;
   overhead: unknown;
   requests: Resources;
+  requestedResource: Resource;
   nonZeroCpu: number;
   nonZeroMemory: number;
   hostPorts: HostPort[];
@@ -191,10 +203,13 @@ function computeContainerParts(pod: Pod): ContainerParts {
   const nonZero = podRequests({
     spec: { ...pod.spec, containers: (pod.spec.containers ?? []).map(withDefaults), initContainers: pod.spec.initContainers?.map(withDefaults) },
   });
+  const requestedResource = new Resource();
+  for (const [r, v] of requests) requestedResource.add(r, v);
   return {
     initContainers: pod.spec.initContainers,
     overhead: pod.spec.overhead,
     requests,
+    requestedResource,
     nonZeroCpu: nonZero.get('cpu') ?? 0,
     nonZeroMemory: nonZero.get('memory') ?? 0,
     hostPorts: hostPortsOf(pod),
@@ -222,6 +237,7 @@ export function newPodInfo(pod: Stored<Pod>): PodInfo {
   const pi: PodInfo = {
     pod,
     requests: parts.requests,
+    requestedResource: parts.requestedResource,
     nonZeroCpu: parts.nonZeroCpu,
     nonZeroMemory: parts.nonZeroMemory,
     requiredAffinityTerms: [],
@@ -270,19 +286,20 @@ const NO_IMAGES: ReadonlyMap<string, ImageStateSummary> = new Map();
  * included). Plugins must not change it.
  */
 export class NodeInfo {
-  readonly pods: Map<string, PodInfo>;
+  /** The pods, by uid. This and the sums below are shared with copies until either changes (copy on write). */
+  pods: Map<string, PodInfo>;
   /** Pods with pod affinity or anti-affinity of any kind. */
   podsWithAffinity: PodInfo[];
   /** Pods with required anti-affinity. */
   podsWithRequiredAntiAffinity: PodInfo[];
-  readonly requested: Resource;
+  requested: Resource;
   nonZeroCpu: number;
   nonZeroMemory: number;
-  readonly allocatable: Resource;
+  allocatable: Resource;
   /** hostIP -> `protocol/port` -> pods using it. */
-  readonly usedPorts: Map<string, Map<string, number>>;
+  usedPorts: Map<string, Map<string, number>>;
   /** `namespace/claim` -> pods on the node using it. */
-  readonly pvcRefCounts: Map<string, number>;
+  pvcRefCounts: Map<string, number>;
   /** Images the node reports in status.images, by normalized name (kept by the scheduler's cache). */
   imageStates: ReadonlyMap<string, ImageStateSummary>;
   /** Bumped (from a global counter) on every change, so cached per-node computations can be reused safely. */
@@ -296,19 +313,21 @@ export class NodeInfo {
   /** spec.unschedulable and spec.taints, kept as fields for the same reason. */
   unschedulable: boolean;
   taints: readonly Taint[];
+  /** Set while pods and the sums are shared with a copy (or the original). */
+  private shared: boolean;
 
   /** A NodeInfo of the node without pods, or (with `from`) a copy of another (NodeInfo.Snapshot). */
   constructor(node: Stored<Node>, from?: NodeInfo) {
     // Both ways give every field in the same order, so all NodeInfos share one shape.
-    this.pods = from ? new Map(from.pods) : new Map();
+    this.pods = from ? from.pods : new Map();
     this.podsWithAffinity = from ? from.podsWithAffinity : [];
     this.podsWithRequiredAntiAffinity = from ? from.podsWithRequiredAntiAffinity : [];
-    this.requested = from ? from.requested.clone() : new Resource();
+    this.requested = from ? from.requested : new Resource();
     this.nonZeroCpu = from ? from.nonZeroCpu : 0;
     this.nonZeroMemory = from ? from.nonZeroMemory : 0;
     this.allocatable = from ? from.allocatable : new Resource();
-    this.usedPorts = from && from.usedPorts.size ? new Map([...from.usedPorts].map(([ip, m]) => [ip, new Map(m)])) : new Map();
-    this.pvcRefCounts = from && from.pvcRefCounts.size ? new Map(from.pvcRefCounts) : new Map();
+    this.usedPorts = from ? from.usedPorts : new Map();
+    this.pvcRefCounts = from ? from.pvcRefCounts : new Map();
     this.imageStates = from ? from.imageStates : NO_IMAGES;
     this.generation = from ? from.generation : ++nextGeneration;
     this.memo = undefined;
@@ -317,7 +336,9 @@ export class NodeInfo {
     this.name = node.metadata.name;
     this.unschedulable = from ? from.unschedulable : false;
     this.taints = from ? from.taints : NO_TAINTS;
-    if (!from) this.setNode(node);
+    this.shared = !!from;
+    if (from) from.shared = true;
+    else this.setNode(node);
   }
 
   /** A number remembered under `key` since the node last changed, if any. */
@@ -340,12 +361,24 @@ export class NodeInfo {
     this.name = node.metadata.name;
     this.unschedulable = !!node.spec?.unschedulable;
     this.taints = node.spec?.taints ?? NO_TAINTS;
-    this.allocatable.clear();
+    // A new Resource: copies may share the old one.
+    this.allocatable = new Resource();
     for (const [r, q] of Object.entries((node.status?.allocatable ?? {}) as Record<string, string>)) this.allocatable.add(r, resourceAmountOf(r, q));
     this.generation = ++nextGeneration;
   }
 
+  /** Before a change: own copies of what is shared. */
+  private unshare(): void {
+    this.shared = false;
+    this.pods = new Map(this.pods);
+    this.requested = this.requested.clone();
+    if (this.usedPorts.size) this.usedPorts = new Map([...this.usedPorts].map(([ip, m]) => [ip, new Map(m)]));
+    else this.usedPorts = new Map();
+    this.pvcRefCounts = new Map(this.pvcRefCounts);
+  }
+
   addPod(pi: PodInfo): void {
+    if (this.shared) this.unshare();
     const key = pi.pod.metadata.uid;
     if (this.pods.has(key)) this.removePod(key);
     this.pods.set(key, pi);
@@ -353,7 +386,7 @@ export class NodeInfo {
       this.podsWithAffinity = [...this.podsWithAffinity, pi];
     }
     if (pi.requiredAntiAffinityTerms.length) this.podsWithRequiredAntiAffinity = [...this.podsWithRequiredAntiAffinity, pi];
-    for (const [r, v] of pi.requests) this.requested.add(r, v);
+    this.requested.addAll(pi.requestedResource, 1);
     this.nonZeroCpu += pi.nonZeroCpu;
     this.nonZeroMemory += pi.nonZeroMemory;
     for (const p of pi.hostPorts) {
@@ -369,10 +402,11 @@ export class NodeInfo {
   removePod(uid: string): boolean {
     const pi = this.pods.get(uid);
     if (!pi) return false;
+    if (this.shared) this.unshare();
     this.pods.delete(uid);
     if (this.podsWithAffinity.includes(pi)) this.podsWithAffinity = this.podsWithAffinity.filter((p) => p !== pi);
     if (this.podsWithRequiredAntiAffinity.includes(pi)) this.podsWithRequiredAntiAffinity = this.podsWithRequiredAntiAffinity.filter((p) => p !== pi);
-    for (const [r, v] of pi.requests) this.requested.add(r, -v);
+    this.requested.addAll(pi.requestedResource, -1);
     this.nonZeroCpu -= pi.nonZeroCpu;
     this.nonZeroMemory -= pi.nonZeroMemory;
     for (const p of pi.hostPorts) {

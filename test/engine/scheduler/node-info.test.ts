@@ -87,3 +87,22 @@ describe('SchedulerCache lists of nodes with pods that have affinity', () => {
     }
   });
 });
+
+describe('NodeInfo copies', () => {
+  it('change independently of the original, either way round', () => {
+    const original = new NodeInfo(node({ cpu: '4' }));
+    const a = newPodInfo(pod({ name: 'a', containers: [{ cpu: '1' }], spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80, hostPort: 8080 }], resources: { requests: { cpu: '1' } } }] } }));
+    const b = newPodInfo(pod({ name: 'b', containers: [{ cpu: '2' }] }));
+    original.addPod(a);
+    const copy = original.clone();
+    copy.removePod(a.pod.metadata.uid);
+    copy.addPod(b);
+    expect([original.pods.size, original.requested.get('cpu'), original.usedPorts.size, [...original.pods.keys()]]).toEqual([1, 1000, 1, [a.pod.metadata.uid]]);
+    expect([copy.pods.size, copy.requested.get('cpu'), copy.usedPorts.size]).toEqual([1, 2000, 0]);
+    const second = original.clone();
+    original.addPod(b);
+    expect([original.pods.size, original.requested.get('cpu'), second.pods.size, second.requested.get('cpu')]).toEqual([2, 3000, 1, 1000]);
+    original.setNode(node({ cpu: '8' }));
+    expect([original.allocatable.get('cpu'), second.allocatable.get('cpu')]).toEqual([8000, 4000]);
+  });
+});
