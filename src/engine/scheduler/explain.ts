@@ -53,14 +53,26 @@ export function fitErrorMessage(numAllNodes: number, preFilterMsg: string, m: No
   else {
     const statuses = 'statuses' in m && !(m instanceof Map) ? (m as NodeToStatus).statuses : (m as ReadonlyMap<string, Status>);
     const absent = 'absent' in m && !(m instanceof Map) ? (m as NodeToStatus).absent : undefined;
-    const counts = new Map<string, number>();
-    for (const st of statuses.values()) for (const r of st.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+    const counts = countReasons(statuses.values());
     if (absent && statuses.size < numAllNodes) for (const r of absent.reasons) counts.set(r, (counts.get(r) ?? 0) + numAllNodes - statuses.size);
     const parts = [...counts].map(([r, n]) => `${n} ${r}`).sort();
     if (parts.length) msg += ` ${parts.join(', ')}.`;
   }
   if (postFilterMsg) msg += ` ${postFilterMsg}`;
   return msg;
+}
+
+/**
+ * How many statuses give each reason. Statuses of many nodes often share one
+ * list of reasons (plugins hand out the same status for the same verdict), so
+ * lists are counted first and their reasons then.
+ */
+export function countReasons(statuses: Iterable<Status>): Map<string, number> {
+  const lists = new Map<readonly string[], number>();
+  for (const st of statuses) lists.set(st.reasons, (lists.get(st.reasons) ?? 0) + 1);
+  const counts = new Map<string, number>();
+  for (const [reasons, n] of lists) for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + n);
+  return counts;
 }
 
 /** truncateMessage: events carry at most 1024 characters (validation.NoteLengthLimit). */

@@ -11,6 +11,7 @@ import { Selector } from '../api/selectors.ts';
 import { R } from '../api/kinds.ts';
 import { isStatusError } from '../api/errors.ts';
 import { type CycleState, type Handle, type Lister, type NodeInfo, type NodeToStatus, type Status, podPriority, status, statusMessage } from './framework.ts';
+import { countReasons } from './explain.ts';
 
 /** A node where preemption would make room, and the pods it would cost. */
 export interface Candidate {
@@ -123,9 +124,44 @@ export interface PreemptResult {
   nominatedNodeName?: string;
 }
 
+type VictimsResult = ReturnType<PreemptionPolicy['selectVictims']>;
+
+/** Whether dry runs are remembered (tests turn it off to compare), and how often one was reused. */
+export const rememberDryRuns = { enabled: true, reused: 0 };
+
+/**
+ * Filter plugins whose verdicts depend on the pod, the node and the pods on it
+ * (and nominated to it) alone: a dry run with only these is remembered per node.
+ */
+const NODE_LOCAL_FILTERS = new Set(['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit']);
+
+/**
+ * What every dry run of this cycle depends on besides the node: the pod, the
+ * PodDisruptionBudgets and the time (victims are ordered by start time); or
+ * undefined when a filter that runs this cycle reads more than its node (pod
+ * affinity, topology spread, volumes), and dry runs are not remembered.
+ */
+function dryRunCycleKey(state: CycleState, pod: Stored<Pod>, pdbs: readonly PodDisruptionBudget[], now: number): string | undefined {
+  if (!rememberDryRuns.enabled) return undefined;
+  const filters = state.activeFilters;
+  if (!filters || filters.some((f) => !NODE_LOCAL_FILTERS.has(f.name))) return undefined;
+  if (state.activeExtensions?.length) return undefined;
+  const spec = { ...pod.spec, nodeName: undefined };
+  return JSON.stringify([
+    filters.map((f) => f.name),
+    pod.metadata.namespace,
+    pod.metadata.labels ?? null,
+    spec,
+    pdbs.map((p) => `${p.metadata.uid}/${p.metadata.resourceVersion}`),
+    now,
+  ]);
+}
+
 export class Evaluator {
   /** Preemptors whose API calls are still running (async preemption). */
   private readonly preempting = new Set<string>();
+  /** The last dry run on each node (see selectVictimsRemembered). */
+  private readonly dryRuns = new WeakMap<NodeInfo, { generation: number; key: string; result: VictimsResult }>();
 
   constructor(
     private readonly handle: Handle,
@@ -183,18 +219,50 @@ export class Evaluator {
     const nonViolating: Candidate[] = [];
     const violating: Candidate[] = [];
     const statuses = new Map<string, Status>();
+    const cycleKey = dryRunCycleKey(state, pod, pdbs, this.handle.now());
     for (let i = 0; i < potential.length; i++) {
-      const copy = potential[(offset + i) % potential.length].clone();
-      const r = this.policy.selectVictims(state.clone(), pod, copy, pdbs);
+      const node = potential[(offset + i) % potential.length];
+      const r = this.selectVictimsRemembered(cycleKey, state, pod, node, pdbs);
       if (r.status.code === 'Success' && r.victims.length) {
-        const c = { name: copy.name, victims: r.victims, numPDBViolations: r.numPDBViolations };
+        const c = { name: node.name, victims: r.victims, numPDBViolations: r.numPDBViolations };
         (r.numPDBViolations === 0 ? nonViolating : violating).push(c);
         if (nonViolating.length > 0 && nonViolating.length + violating.length >= numCandidates) break;
         continue;
       }
-      statuses.set(copy.name, r.status.code === 'Success' ? status('Error', `expected at least one victim pod on node "${copy.name}"`) : r.status);
+      statuses.set(node.name, r.status.code === 'Success' ? status('Error', `expected at least one victim pod on node "${node.name}"`) : r.status);
     }
     return { candidates: [...nonViolating, ...violating], statuses };
+  }
+
+  /**
+   * SelectVictimsOnNode on a copy of the node, or the result of the last dry
+   * run on the node when nothing it depends on has changed: the node (its
+   * generation), the pods nominated to it, and the cycle key (see dryRunCycleKey).
+   */
+  private selectVictimsRemembered(cycleKey: string | undefined, state: CycleState, pod: Stored<Pod>, node: NodeInfo, pdbs: readonly PodDisruptionBudget[]): VictimsResult {
+    let key: string | undefined;
+    if (cycleKey !== undefined) {
+      key = `${cycleKey}\u0000${this.nominatedKey(node.name, pod)}`;
+      const known = this.dryRuns.get(node);
+      if (known && known.generation === node.generation && known.key === key) {
+        rememberDryRuns.reused++;
+        return known.result;
+      }
+    }
+    const result = this.policy.selectVictims(state.clone(), pod, node.clone(), pdbs);
+    if (key !== undefined) this.dryRuns.set(node, { generation: node.generation, key, result });
+    return result;
+  }
+
+  /** The nominated pods a dry run on the node takes into account (RunFilterPluginsWithNominatedPods). */
+  private nominatedKey(nodeName: string, pod: Stored<Pod>): string {
+    let out = '';
+    const prio = podPriority(pod);
+    for (const pi of this.handle.nominatedPodsForNode(nodeName)) {
+      if (podPriority(pi.pod) < prio || pi.pod.metadata.uid === pod.metadata.uid) continue;
+      out += `${pi.pod.metadata.uid}/${pi.pod.metadata.resourceVersion},`;
+    }
+    return out;
   }
 
   /** prepareCandidateAsync: clear lower nominations, then delete the victims, the last one after the preemptor is released. */
@@ -258,8 +326,7 @@ export class Evaluator {
 
 /** FitError.Error() for preemption's own verdicts: explicit statuses counted, the rest under `absent`. */
 export function fitMessage(numAllNodes: number, statuses: ReadonlyMap<string, Status>, absent: Status): string {
-  const counts = new Map<string, number>();
-  for (const st of statuses.values()) for (const r of st.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  const counts = countReasons(statuses.values());
   if (statuses.size < numAllNodes) for (const r of absent.reasons) counts.set(r, (counts.get(r) ?? 0) + numAllNodes - statuses.size);
   const parts = [...counts].map(([r, n]) => `${n} ${r}`).sort();
   let msg = `0/${numAllNodes} nodes are available:`;

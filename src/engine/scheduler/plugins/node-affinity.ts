@@ -27,6 +27,9 @@ export const NODE_AFFINITY = 'NodeAffinity';
 export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
 export const ERR_REASON_ENFORCED = "node(s) didn't match scheduler-enforced node affinity";
 export const ERR_REASON_CONFLICT = 'pod affinity terms conflict';
+/** One status per verdict, for every node that gets it (statuses are never changed). */
+const POD_MISMATCH = status('UnschedulableAndUnresolvable', ERR_REASON_POD);
+const ENFORCED_MISMATCH = status('UnschedulableAndUnresolvable', ERR_REASON_ENFORCED);
 
 interface PreferredTerm {
   weight: number;
@@ -140,8 +143,8 @@ export function nodeAffinity(args: NodeAffinityArgs = {}): PreFilterPlugin & Fil
       return { status: SUCCESS, result: names ? { nodeNames: names } : undefined };
     },
     filter(_state, pod, node) {
-      if (!addedMatches(node.node)) return status('UnschedulableAndUnresolvable', ERR_REASON_ENFORCED);
-      return podMatchesNodeSelectorAndAffinity(pod, node.node) ? SUCCESS : status('UnschedulableAndUnresolvable', ERR_REASON_POD);
+      if (!addedMatches(node.node)) return ENFORCED_MISMATCH;
+      return podMatchesNodeSelectorAndAffinity(pod, node.node) ? SUCCESS : POD_MISMATCH;
     },
     preScore(state, pod) {
       const terms = podPreferred(pod);

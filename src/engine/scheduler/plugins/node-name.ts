@@ -7,12 +7,15 @@ import { Action, type EnqueueExtensions, type FilterPlugin, SUCCESS, status } fr
 export const NODE_NAME = 'NodeName';
 export const ERR_REASON_NODE_NAME = "node(s) didn't match the requested node name";
 
+/** One status for every other node (statuses are never changed). */
+const OTHER_NODE = status('UnschedulableAndUnresolvable', ERR_REASON_NODE_NAME);
+
 export function nodeName(): FilterPlugin & EnqueueExtensions {
   return {
     name: NODE_NAME,
     filter(_state, pod, node) {
       if (!pod.spec.nodeName || pod.spec.nodeName === node.name) return SUCCESS;
-      return status('UnschedulableAndUnresolvable', ERR_REASON_NODE_NAME);
+      return OTHER_NODE;
     },
     eventsToRegister: () => [
       {

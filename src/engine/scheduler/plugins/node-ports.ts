@@ -20,6 +20,8 @@ import {
 
 export const NODE_PORTS = 'NodePorts';
 export const ERR_REASON_NODE_PORTS = "node(s) didn't have free ports for the requested pod ports";
+/** One status for every node without the ports (statuses are never changed). */
+const PORTS_TAKEN = status('Unschedulable', ERR_REASON_NODE_PORTS);
 const preFilterKey = new StateKey<HostPort[]>('PreFilterNodePorts');
 
 function fitsPorts(want: readonly HostPort[], node: Pick<NodeInfo, 'portInUse'>): boolean {
@@ -38,7 +40,7 @@ export function nodePorts(): PreFilterPlugin & FilterPlugin & EnqueueExtensions 
     },
     filter(state, pod, node) {
       const want = state.read(preFilterKey) ?? newPodInfo(pod).hostPorts;
-      return fitsPorts(want, node) ? SUCCESS : status('Unschedulable', ERR_REASON_NODE_PORTS);
+      return fitsPorts(want, node) ? SUCCESS : PORTS_TAKEN;
     },
     eventsToRegister: () => [
       {

@@ -17,6 +17,7 @@ import {
   MAX_NODE_SCORE,
   SUCCESS,
   StateKey,
+  type Status,
   newPodInfo,
   scoresResource,
   status,
@@ -43,7 +44,8 @@ export interface NodeResourcesFitArgs {
   ignoredResourceGroups?: string[];
 }
 
-const preFilterKey = new StateKey<PodInfo & { checked: CheckedRequests }>('PreFilterNodeResourcesFit');
+/** The pod's requests as PodInfo and as fitsRequest checks them, and the failure statuses handed out this cycle. */
+const preFilterKey = new StateKey<PodInfo & { checked: CheckedRequests; failures: Map<string, Status> }>('PreFilterNodeResourcesFit');
 const DEFAULT_RESOURCES: ResourceSpec[] = [
   { name: 'cpu', weight: 1 },
   { name: 'memory', weight: 1 },
@@ -154,14 +156,21 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlug
     name: NODE_RESOURCES_FIT,
     preFilter(state, pod) {
       const pi = newPodInfo(pod);
-      state.write(preFilterKey, { ...pi, checked: checkedRequests(pi, ignored, ignoredGroups) });
+      state.write(preFilterKey, { ...pi, checked: checkedRequests(pi, ignored, ignoredGroups), failures: new Map() });
       return { status: SUCCESS };
     },
     filter(state, pod, node) {
-      const checked = state.read(preFilterKey)?.checked ?? checkedRequests(newPodInfo(pod), ignored, ignoredGroups);
+      const s = state.read(preFilterKey);
+      const checked = s?.checked ?? checkedRequests(newPodInfo(pod), ignored, ignoredGroups);
       const { reasons, unresolvable } = insufficientFor(checked, node);
       if (!reasons.length) return SUCCESS;
-      return status(unresolvable ? 'UnschedulableAndUnresolvable' : 'Unschedulable', ...reasons);
+      const code = unresolvable ? 'UnschedulableAndUnresolvable' : 'Unschedulable';
+      if (!s) return status(code, ...reasons);
+      // Nodes with the same verdict share one status (statuses are never changed).
+      const key = `${code}\u0000${reasons.join('\u0000')}`;
+      let st = s.failures.get(key);
+      if (!st) s.failures.set(key, (st = status(code, ...reasons)));
+      return st;
     },
     score(state, pod, node) {
       const pi = state.read(preFilterKey) ?? newPodInfo(pod);

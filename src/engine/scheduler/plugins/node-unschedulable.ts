@@ -8,6 +8,8 @@ import { Action, type EnqueueExtensions, type FilterPlugin, SUCCESS, status } fr
 
 export const NODE_UNSCHEDULABLE = 'NodeUnschedulable';
 export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
+/** One status for every cordoned node (statuses are never changed). */
+const UNSCHEDULABLE = status('UnschedulableAndUnresolvable', ERR_REASON_UNSCHEDULABLE);
 const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
 
 export function nodeUnschedulable(): FilterPlugin & EnqueueExtensions {
@@ -16,7 +18,7 @@ export function nodeUnschedulable(): FilterPlugin & EnqueueExtensions {
     filter(_state, pod, node) {
       if (!node.unschedulable) return SUCCESS;
       if (taintTolerated(UNSCHEDULABLE_TAINT, pod.spec.tolerations)) return SUCCESS;
-      return status('UnschedulableAndUnresolvable', ERR_REASON_UNSCHEDULABLE);
+      return UNSCHEDULABLE;
     },
     eventsToRegister: () => [
       {
