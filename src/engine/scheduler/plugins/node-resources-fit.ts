@@ -44,8 +44,8 @@ export interface NodeResourcesFitArgs {
   ignoredResourceGroups?: string[];
 }
 
-/** The pod's requests as PodInfo and as fitsRequest checks them, and the failure statuses handed out this cycle. */
-const preFilterKey = new StateKey<PodInfo & { checked: CheckedRequests; failures: Map<string, Status> }>('PreFilterNodeResourcesFit');
+/** The pod's requests as PodInfo and as fitsRequest checks them, and the failure statuses handed out this cycle by mask. */
+const preFilterKey = new StateKey<PodInfo & { checked: CheckedRequests; failures: Map<number, Status> }>('PreFilterNodeResourcesFit');
 const DEFAULT_RESOURCES: ResourceSpec[] = [
   { name: 'cpu', weight: 1 },
   { name: 'memory', weight: 1 },
@@ -100,6 +100,41 @@ export function insufficientFor(c: CheckedRequests, node: NodeInfo): { reasons: 
     }
   }
   return reasons ? { reasons, unresolvable } : FITS;
+}
+
+const TOO_MANY_PODS = 1;
+const UNRESOLVABLE = 2;
+/** Requests beyond this many are not told apart by insufficientMask (there are never that many). */
+const MASKED_RESOURCES = 28;
+
+/**
+ * fitsRequest as a number, 0 when the pod fits: bit 0 too many pods, bit 1
+ * unresolvable, bit 2 + i the pod's i-th checked request; -1 when the pod has
+ * more requests than the bits tell apart.
+ */
+export function insufficientMask(c: CheckedRequests, node: NodeInfo): number {
+  if (c.names.length > MASKED_RESOURCES) return insufficientFor(c, node).reasons.length ? -1 : 0;
+  let mask = 0;
+  const allowedPods = node.allocatable.get('pods') ?? 0;
+  if (node.pods.size + 1 > allowedPods) mask = TOO_MANY_PODS;
+  for (let i = 0; i < c.names.length; i++) {
+    const r = c.names[i];
+    const want = c.amounts[i];
+    const alloc = node.allocatable.get(r) ?? 0;
+    if (want > alloc - (node.requested.get(r) ?? 0)) {
+      mask |= 4 << i;
+      if (want > alloc) mask |= UNRESOLVABLE;
+    }
+  }
+  return mask;
+}
+
+/** The status of a failed fitsRequest given by its mask. */
+function maskStatus(c: CheckedRequests, mask: number): Status {
+  const reasons: string[] = [];
+  if (mask & TOO_MANY_PODS) reasons.push('Too many pods');
+  for (let i = 0; i < c.names.length; i++) if (mask & (4 << i)) reasons.push(`Insufficient ${c.names[i]}`);
+  return status(mask & UNRESOLVABLE ? 'UnschedulableAndUnresolvable' : 'Unschedulable', ...reasons);
 }
 
 /** The reason a node cannot hold the pod's requests, in upstream words and order (fitsRequest). */
@@ -161,15 +196,19 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlug
     },
     filter(state, pod, node) {
       const s = state.read(preFilterKey);
-      const checked = s?.checked ?? checkedRequests(newPodInfo(pod), ignored, ignoredGroups);
-      const { reasons, unresolvable } = insufficientFor(checked, node);
-      if (!reasons.length) return SUCCESS;
-      const code = unresolvable ? 'UnschedulableAndUnresolvable' : 'Unschedulable';
-      if (!s) return status(code, ...reasons);
+      if (!s) {
+        const { reasons, unresolvable } = insufficientFor(checkedRequests(newPodInfo(pod), ignored, ignoredGroups), node);
+        return reasons.length ? status(unresolvable ? 'UnschedulableAndUnresolvable' : 'Unschedulable', ...reasons) : SUCCESS;
+      }
+      const mask = insufficientMask(s.checked, node);
+      if (mask === 0) return SUCCESS;
+      if (mask < 0) {
+        const { reasons, unresolvable } = insufficientFor(s.checked, node);
+        return status(unresolvable ? 'UnschedulableAndUnresolvable' : 'Unschedulable', ...reasons);
+      }
       // Nodes with the same verdict share one status (statuses are never changed).
-      const key = `${code}\u0000${reasons.join('\u0000')}`;
-      let st = s.failures.get(key);
-      if (!st) s.failures.set(key, (st = status(code, ...reasons)));
+      let st = s.failures.get(mask);
+      if (!st) s.failures.set(mask, (st = maskStatus(s.checked, mask)));
       return st;
     },
     score(state, pod, node) {
