@@ -88,7 +88,11 @@ export function pickOneNodeForPreemption(candidates: readonly Candidate[], now: 
     // The highest priority victim is the first one (victims are sorted most important first).
     (c) => (c.victims.length ? -podPriority(c.victims[0]) : MIN_INT64),
     // Sum of (priority + MaxInt32 + 1): all terms positive, smaller is better.
-    (c) => -c.victims.reduce((s, v) => s + podPriority(v) + 2147483648, 0),
+    (c) => {
+      let sum = 0;
+      for (const v of c.victims) sum += podPriority(v) + 2147483648;
+      return -sum;
+    },
     (c) => -c.victims.length,
     // The latest start among the highest-priority victims wins.
     (c) => earliestStartOfHighestPriority(c.victims, now),
@@ -113,8 +117,11 @@ export function pickOneNodeForPreemption(candidates: readonly Candidate[], now: 
 /** GetEarliestPodStartTime: the earliest start among the highest-priority victims. */
 function earliestStartOfHighestPriority(victims: readonly Stored<Pod>[], now: number): number {
   if (!victims.length) return MIN_INT64;
-  const top = Math.max(...victims.map(podPriority));
-  return Math.min(...victims.filter((v) => podPriority(v) === top).map((v) => podStartTime(v, now)));
+  let top = -Infinity;
+  for (const v of victims) top = Math.max(top, podPriority(v));
+  let earliest = Infinity;
+  for (const v of victims) if (podPriority(v) === top) earliest = Math.min(earliest, podStartTime(v, now));
+  return earliest;
 }
 
 /** The result of Preempt: a status for the FailedScheduling message and, on success, the node to nominate. */
@@ -161,7 +168,9 @@ export class Evaluator {
   /** Preemptors whose API calls are still running (async preemption). */
   private readonly preempting = new Set<string>();
   /** The last dry run on each node (see selectVictimsRemembered). */
-  private readonly dryRuns = new WeakMap<NodeInfo, { generation: number; key: string; result: VictimsResult }>();
+  private readonly dryRuns = new WeakMap<NodeInfo, { generation: number; cycle: number; nominated: string; result: VictimsResult }>();
+  private readonly cycleNumbers = new Map<string, number>();
+  private lastCycleNumber = 0;
 
   constructor(
     private readonly handle: Handle,
@@ -219,7 +228,7 @@ export class Evaluator {
     const nonViolating: Candidate[] = [];
     const violating: Candidate[] = [];
     const statuses = new Map<string, Status>();
-    const cycleKey = dryRunCycleKey(state, pod, pdbs, this.handle.now());
+    const cycleKey = this.cycleNumber(dryRunCycleKey(state, pod, pdbs, this.handle.now()));
     for (let i = 0; i < potential.length; i++) {
       const node = potential[(offset + i) % potential.length];
       const r = this.selectVictimsRemembered(cycleKey, state, pod, node, pdbs);
@@ -239,19 +248,30 @@ export class Evaluator {
    * run on the node when nothing it depends on has changed: the node (its
    * generation), the pods nominated to it, and the cycle key (see dryRunCycleKey).
    */
-  private selectVictimsRemembered(cycleKey: string | undefined, state: CycleState, pod: Stored<Pod>, node: NodeInfo, pdbs: readonly PodDisruptionBudget[]): VictimsResult {
-    let key: string | undefined;
-    if (cycleKey !== undefined) {
-      key = `${cycleKey}\u0000${this.nominatedKey(node.name, pod)}`;
+  private selectVictimsRemembered(cycle: number | undefined, state: CycleState, pod: Stored<Pod>, node: NodeInfo, pdbs: readonly PodDisruptionBudget[]): VictimsResult {
+    let nominated: string | undefined;
+    if (cycle !== undefined) {
+      nominated = this.nominatedKey(node.name, pod);
       const known = this.dryRuns.get(node);
-      if (known && known.generation === node.generation && known.key === key) {
+      if (known && known.generation === node.generation && known.cycle === cycle && known.nominated === nominated) {
         rememberDryRuns.reused++;
         return known.result;
       }
     }
     const result = this.policy.selectVictims(state.clone(), pod, node.clone(), pdbs);
-    if (key !== undefined) this.dryRuns.set(node, { generation: node.generation, key, result });
+    if (cycle !== undefined) this.dryRuns.set(node, { generation: node.generation, cycle, nominated: nominated!, result });
     return result;
+  }
+
+  /** A small number for a cycle key (equal keys, equal numbers), so nodes compare numbers. */
+  private cycleNumber(key: string | undefined): number | undefined {
+    if (key === undefined) return undefined;
+    let n = this.cycleNumbers.get(key);
+    if (n === undefined) {
+      if (this.cycleNumbers.size >= 64) this.cycleNumbers.clear();
+      this.cycleNumbers.set(key, (n = ++this.lastCycleNumber));
+    }
+    return n;
   }
 
   /** The nominated pods a dry run on the node takes into account (RunFilterPluginsWithNominatedPods). */
