@@ -14,6 +14,7 @@ import { EventSequence, newRecorder } from './client/events.ts';
 import { ControllerManager, type Controller, type ControllerConfig } from './controllers/manager.ts';
 import { replicaSetController } from './controllers/replicaset.ts';
 import { deploymentController } from './controllers/deployment.ts';
+import { statefulSetController } from './controllers/statefulset.ts';
 import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
 import { taintEvictionController } from './controllers/taint-eviction.ts';
 import { podGarbageCollector } from './controllers/pod-garbage-collector.ts';
@@ -168,6 +169,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     taintEvictionController(),
     replicaSetController(),
     deploymentController(),
+    statefulSetController(),
     podGarbageCollector(),
     garbageCollector(),
   ].filter((c) => !disabled.has(c.name));

@@ -32,6 +32,24 @@ import type { INamespaceSpec } from 'kubernetes-models/v1/NamespaceSpec';
 import type { INamespaceStatus } from 'kubernetes-models/v1/NamespaceStatus';
 import type { INodeSelectorRequirement } from 'kubernetes-models/v1/NodeSelectorRequirement';
 import type { INodeSelectorTerm } from 'kubernetes-models/v1/NodeSelectorTerm';
+import type { IStatefulSetSpec } from 'kubernetes-models/apps/v1/StatefulSetSpec';
+import type { IStatefulSetStatus } from 'kubernetes-models/apps/v1/StatefulSetStatus';
+import type { IDaemonSetSpec } from 'kubernetes-models/apps/v1/DaemonSetSpec';
+import type { IDaemonSetStatus } from 'kubernetes-models/apps/v1/DaemonSetStatus';
+import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
+import type { IJobStatus } from 'kubernetes-models/batch/v1/JobStatus';
+import type { IJobCondition } from 'kubernetes-models/batch/v1/JobCondition';
+import type { ICronJobSpec } from 'kubernetes-models/batch/v1/CronJobSpec';
+import type { ICronJobStatus } from 'kubernetes-models/batch/v1/CronJobStatus';
+import type { IHorizontalPodAutoscalerSpec } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscalerSpec';
+import type { IHorizontalPodAutoscalerStatus } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscalerStatus';
+import type { IPersistentVolumeClaimSpec } from 'kubernetes-models/v1/PersistentVolumeClaimSpec';
+import type { IPersistentVolumeClaimStatus } from 'kubernetes-models/v1/PersistentVolumeClaimStatus';
+import type { IPersistentVolumeSpec } from 'kubernetes-models/v1/PersistentVolumeSpec';
+import type { IPersistentVolumeStatus } from 'kubernetes-models/v1/PersistentVolumeStatus';
+import type { IResourceQuotaSpec } from 'kubernetes-models/v1/ResourceQuotaSpec';
+import type { IResourceQuotaStatus } from 'kubernetes-models/v1/ResourceQuotaStatus';
+import type { ILimitRangeSpec } from 'kubernetes-models/v1/LimitRangeSpec';
 
 export type ObjectMeta = IObjectMeta;
 export type OwnerReference = IOwnerReference;
@@ -146,4 +164,98 @@ export interface KubeEvent extends KubeObject {
 export interface ObjectKey {
   namespace?: string;
   name: string;
+}
+
+// ---- the other workloads, storage and policy kinds the controllers manage ----
+
+
+export type StatefulSetSpec = IStatefulSetSpec;
+export type StatefulSetStatus = IStatefulSetStatus;
+export type DaemonSetSpec = IDaemonSetSpec;
+export type DaemonSetStatus = IDaemonSetStatus;
+export type JobSpec = IJobSpec;
+export type JobStatus = IJobStatus;
+export type JobCondition = IJobCondition;
+export type PersistentVolumeClaimSpec = IPersistentVolumeClaimSpec;
+
+export interface StatefulSet extends KubeObject {
+  apiVersion: 'apps/v1';
+  kind: 'StatefulSet';
+  spec: StatefulSetSpec;
+  status?: StatefulSetStatus;
+}
+
+export interface DaemonSet extends KubeObject {
+  apiVersion: 'apps/v1';
+  kind: 'DaemonSet';
+  spec: DaemonSetSpec;
+  status?: DaemonSetStatus;
+}
+
+/** apps/v1 ControllerRevision: an immutable snapshot of a StatefulSet's or DaemonSet's template. */
+export interface ControllerRevision extends KubeObject {
+  apiVersion: 'apps/v1';
+  kind: 'ControllerRevision';
+  data?: unknown;
+  revision: number;
+}
+
+export interface Job extends KubeObject {
+  apiVersion: 'batch/v1';
+  kind: 'Job';
+  spec: JobSpec;
+  status?: JobStatus;
+}
+
+export interface CronJob extends KubeObject {
+  apiVersion: 'batch/v1';
+  kind: 'CronJob';
+  spec: ICronJobSpec;
+  status?: ICronJobStatus;
+}
+
+export interface HorizontalPodAutoscaler extends KubeObject {
+  apiVersion: 'autoscaling/v2';
+  kind: 'HorizontalPodAutoscaler';
+  spec: IHorizontalPodAutoscalerSpec;
+  status?: IHorizontalPodAutoscalerStatus;
+}
+
+export interface PersistentVolumeClaim extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'PersistentVolumeClaim';
+  spec: PersistentVolumeClaimSpec;
+  status?: IPersistentVolumeClaimStatus;
+}
+
+export interface PersistentVolume extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'PersistentVolume';
+  spec: IPersistentVolumeSpec;
+  status?: IPersistentVolumeStatus;
+}
+
+export interface StorageClass extends KubeObject {
+  apiVersion: 'storage.k8s.io/v1';
+  kind: 'StorageClass';
+  provisioner: string;
+  parameters?: Record<string, string>;
+  reclaimPolicy?: string;
+  volumeBindingMode?: string;
+  allowVolumeExpansion?: boolean;
+  allowedTopologies?: unknown[];
+  mountOptions?: string[];
+}
+
+export interface ResourceQuota extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'ResourceQuota';
+  spec?: IResourceQuotaSpec;
+  status?: IResourceQuotaStatus;
+}
+
+export interface LimitRange extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'LimitRange';
+  spec: ILimitRangeSpec;
 }
