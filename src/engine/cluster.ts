@@ -15,6 +15,7 @@ import { ControllerManager, type Controller, type ControllerConfig } from './con
 import { replicaSetController } from './controllers/replicaset.ts';
 import { deploymentController } from './controllers/deployment.ts';
 import { statefulSetController } from './controllers/statefulset.ts';
+import { daemonSetController } from './controllers/daemonset.ts';
 import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
 import { taintEvictionController } from './controllers/taint-eviction.ts';
 import { podGarbageCollector } from './controllers/pod-garbage-collector.ts';
@@ -170,6 +171,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     replicaSetController(),
     deploymentController(),
     statefulSetController(),
+    daemonSetController(),
     podGarbageCollector(),
     garbageCollector(),
   ].filter((c) => !disabled.has(c.name));

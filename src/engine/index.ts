@@ -12,7 +12,25 @@ export { tryGet } from './client/client.ts';
 export { bucketOf, type Store, type StoreEvent, type StoreSnapshot } from './store/store.ts';
 export { RESOURCE_TYPES, R, resourceFor, resourceByName, namesOf, apiVersionOf, groupResource, groupKind, type ResourceType } from './api/kinds.ts';
 export * as api from './api/types.ts';
-export type { KubeObject, Stored, Pod, Node, Deployment, ReplicaSet, Taint, Toleration, KubeEvent } from './api/types.ts';
+export type {
+  KubeObject,
+  Stored,
+  Pod,
+  Node,
+  Deployment,
+  ReplicaSet,
+  StatefulSet,
+  DaemonSet,
+  Job,
+  CronJob,
+  HorizontalPodAutoscaler,
+  PersistentVolumeClaim,
+  PersistentVolume,
+  ControllerRevision,
+  Taint,
+  Toleration,
+  KubeEvent,
+} from './api/types.ts';
 export { StatusError, isStatusError, type Status } from './api/errors.ts';
 export { Selector, parseFieldSelector } from './api/selectors.ts';
 export { milliValue, value as quantityValue, resourceAmount, formatAmount, isQuantity } from './api/quantity.ts';

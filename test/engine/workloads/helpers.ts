@@ -3,7 +3,7 @@
  * type, time that passes in simulated milliseconds.
  */
 import { parseAllDocuments } from 'yaml';
-import { R, createCluster, resourceFor, type Cluster, type ClusterOptions, type KubeObject, type ResourceType, type Stored } from '../../../src/engine/index.ts';
+import { R, clone, createCluster, resourceFor, type Cluster, type ClusterOptions, type KubeObject, type ResourceType, type Stored } from '../../../src/engine/index.ts';
 
 export interface TestCluster {
   cluster: Cluster;
@@ -13,6 +13,8 @@ export interface TestCluster {
   get<T extends KubeObject = KubeObject>(type: ResourceType, name: string, namespace?: string): Stored<T> | undefined;
   /** Pods in the namespace whose name starts with `prefix`, by name. */
   pods(prefix?: string, namespace?: string): Stored[];
+  /** Reads the object, lets `fn` change a copy, and updates it. */
+  update<T extends KubeObject = KubeObject>(type: ResourceType, name: string, fn: (o: Stored<T>) => void, namespace?: string): Stored<T>;
   pass(ms: number): void;
   /** Runs time forward in 1 s steps until `pred` holds; returns the simulated ms it took, or -1. */
   until(pred: () => boolean, maxMs?: number): number;
@@ -46,6 +48,13 @@ export function testCluster(options: ClusterOptions = {}): TestCluster {
       }
     },
     pods: (prefix = '', namespace = 'default') => client.list(R.pods, { namespace }).items.filter((p) => p.metadata.name.startsWith(prefix)),
+    update(type, name, fn, namespace = 'default') {
+      const obj = clone(client.get(type, type.namespaced ? namespace : undefined, name)) as never;
+      fn(obj);
+      const out = client.update(type, obj);
+      cluster.settle();
+      return out as never;
+    },
     pass: (ms) => cluster.advance(ms),
     until(pred, maxMs = 600_000) {
       const start = cluster.clock.now();
