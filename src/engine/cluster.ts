@@ -16,6 +16,7 @@ import { replicaSetController } from './controllers/replicaset.ts';
 import { deploymentController } from './controllers/deployment.ts';
 import { statefulSetController } from './controllers/statefulset.ts';
 import { daemonSetController } from './controllers/daemonset.ts';
+import { jobController } from './controllers/job.ts';
 import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
 import { taintEvictionController } from './controllers/taint-eviction.ts';
 import { podGarbageCollector } from './controllers/pod-garbage-collector.ts';
@@ -172,6 +173,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     deploymentController(),
     statefulSetController(),
     daemonSetController(),
+    jobController(),
     podGarbageCollector(),
     garbageCollector(),
   ].filter((c) => !disabled.has(c.name));
