@@ -17,6 +17,8 @@ import { deploymentController } from './controllers/deployment.ts';
 import { statefulSetController } from './controllers/statefulset.ts';
 import { daemonSetController } from './controllers/daemonset.ts';
 import { jobController } from './controllers/job.ts';
+import { cronJobController } from './controllers/cronjob.ts';
+import { ttlAfterFinishedController } from './controllers/ttl-after-finished.ts';
 import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
 import { taintEvictionController } from './controllers/taint-eviction.ts';
 import { podGarbageCollector } from './controllers/pod-garbage-collector.ts';
@@ -174,6 +176,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     statefulSetController(),
     daemonSetController(),
     jobController(),
+    cronJobController(),
+    ttlAfterFinishedController(),
     podGarbageCollector(),
     garbageCollector(),
   ].filter((c) => !disabled.has(c.name));
