@@ -27,6 +27,7 @@ export type {
   PersistentVolumeClaim,
   PersistentVolume,
   ControllerRevision,
+  LabelSelector,
   Taint,
   Toleration,
   KubeEvent,
