@@ -2,7 +2,7 @@
 import { When } from '@cucumber/cucumber';
 import type { KubeWorld } from '../src/harness/world.ts';
 import { runOrFail } from '../src/harness/actions.ts';
-import { cronJobStarted } from '../src/harness/workload-checks.ts';
+import { cronJobKeeps, cronJobStarted } from '../src/harness/workload-checks.ts';
 import { defineCheck } from './support.ts';
 
 function setSuspend(world: KubeWorld, kind: 'cronjob' | 'job', name: string, suspend: boolean): void {
@@ -39,3 +39,4 @@ When('I trigger the cronjob {string}', function (this: KubeWorld, cronjob: strin
 });
 
 defineCheck('the cronjob {string} has started {int} job(s)', 2, (w, name: string, n: number) => cronJobStarted(w.ref(name), n));
+defineCheck('the cronjob {string} keeps {int} job(s)', 2, (w, name: string, n: number) => cronJobKeeps(w.ref(name), n));

@@ -132,3 +132,31 @@ export function claimPhase(ref: Ref, phase: 'bound' | 'pending' | 'lost'): Check
     };
   };
 }
+
+/** "the cronjob X keeps N jobs": the Jobs it owns now (its history limits delete the older ones). */
+export function cronJobKeeps(ref: Ref, n: number): Check {
+  return (view) => {
+    const cj = getWorkload(view, 'cronjob', ref);
+    const jobs = view.list(R.jobs, ref.namespace).filter((j) => controllerRef(j)?.uid === cj.metadata.uid && !j.metadata.deletionTimestamp);
+    return {
+      ok: jobs.length === n,
+      expected: `the cronjob "${ref.name}" keeps ${n} job${n === 1 ? '' : 's'}`,
+      found: `it has ${jobs.length}: ${jobs.map((j) => j.metadata.name).join(', ') || 'none'}`,
+      details: () => ['Jobs:', indent(table('Job', jobs, view.now))].join('\n'),
+    };
+  };
+}
+
+/** "the event X was recorded for deployment Y": an event about the workload object itself. */
+export function eventRecordedForWorkload(reason: string, kind: WorkloadKind, ref: Ref): Check {
+  return (view) => {
+    const obj = getWorkload(view, kind, ref);
+    const events = view.list<KubeEvent>(R.events, ref.namespace).filter((e) => e.involvedObject.uid === obj.metadata.uid);
+    const hit = events.filter((e) => e.reason === reason);
+    return {
+      ok: hit.length > 0,
+      expected: `the event "${reason}" was recorded for ${kind} "${ref.name}"`,
+      found: hit.length ? `${hit.length} recorded` : `no "${reason}" event among ${events.length}: ${[...new Set(events.map((e) => e.reason))].join(', ') || 'none'}`,
+    };
+  };
+}
