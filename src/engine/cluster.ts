@@ -19,6 +19,9 @@ import { daemonSetController } from './controllers/daemonset.ts';
 import { jobController } from './controllers/job.ts';
 import { cronJobController } from './controllers/cronjob.ts';
 import { ttlAfterFinishedController } from './controllers/ttl-after-finished.ts';
+import { horizontalPodAutoscalerController } from './controllers/horizontal-pod-autoscaler.ts';
+import { MetricsServer } from './metrics/metrics-server.ts';
+import type { ResourceMetricsSource } from './api/metrics.ts';
 import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
 import { taintEvictionController } from './controllers/taint-eviction.ts';
 import { podGarbageCollector } from './controllers/pod-garbage-collector.ts';
@@ -80,6 +83,8 @@ export interface Cluster {
   readonly missingImages: Set<string>;
   /** Standing resource usage set by scenarios; kubelets and metrics read it. */
   readonly loads: Loads;
+  /** The resource metrics API (metrics-server), as `kubectl top` and autoscalers read it. */
+  readonly metrics: ResourceMetricsSource;
   nodeNames(): string[];
   addNode(node: NodeOptions): string;
   /** The node's kubelet stops: no heartbeats, no pod updates. */
@@ -164,6 +169,10 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     } as KubeObject);
   }
 
+  // Filled once the kubelets exist; metrics-server scrapes the live ones.
+  const kubelets = new Map<string, Kubelet>();
+  const metricsServer = new MetricsServer({ clock, scrape: () => [...kubelets.values()].flatMap((k) => k.resourceUsage(loads)) });
+
   const disabled = new Set(options.disabledControllers ?? []);
   const controllers: Controller[] = [
     serviceAccountController(),
@@ -178,6 +187,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     jobController(),
     cronJobController(),
     ttlAfterFinishedController(),
+    horizontalPodAutoscalerController(metricsServer),
     podGarbageCollector(),
     garbageCollector(),
   ].filter((c) => !disabled.has(c.name));
@@ -204,7 +214,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   });
   scheduler.start();
 
-  const kubelets = new Map<string, Kubelet>();
+  metricsServer.start();
+
   let nodeCount = 0;
   const addNode = (n: NodeOptions): string => {
     nodeCount++;
@@ -255,6 +266,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     store,
     missingImages,
     loads,
+    metrics: metricsServer,
     client: (identity = USER) => apiserver.client(identity, { fieldValidation: 'Strict' }),
     nodeNames: () => [...kubelets.keys()],
     addNode,
