@@ -1,10 +1,10 @@
 /** Workloads: scaling, images, rollbacks, deletion, and checks on their pods and replicas. */
 import { When } from '@cucumber/cucumber';
 import type { KubeWorld } from '../src/harness/world.ts';
-import type { WorkloadKind, WorkloadParam } from '../src/harness/params.ts';
+import { parseKind, type WorkloadKind, type WorkloadParam } from '../src/harness/params.ts';
 import { jobFinished, podsCount, podsRunImage, podsRunning, readyReplicas } from '../src/harness/checks.ts';
 import { deleteObject, runOrFail, setWorkloadUsage } from '../src/harness/actions.ts';
-import { atRevision, eventRecordedForWorkload, rolloutCompleted, rolloutDeadlineExceeded } from '../src/harness/workload-checks.ts';
+import { atRevision, eventRecordedForObject, rolloutCompleted, rolloutDeadlineExceeded } from '../src/harness/workload-checks.ts';
 import { defineCheck, defineHistoryCheck } from './support.ts';
 
 When('I delete the {kind} {string}', function (this: KubeWorld, kind: string, name: string) {
@@ -61,7 +61,9 @@ defineCheck('the {kind} {string} has {int} ready replica(s)', 3, (w, kind: strin
 defineCheck('the rollout of {workload} has completed', 1, (w, wl: WorkloadParam) => rolloutCompleted(wl.kind, w.ref(wl.name)));
 defineCheck('the rollout of deployment {string} has exceeded its progress deadline', 1, (w, name: string) => rolloutDeadlineExceeded(w.ref(name)));
 defineCheck('the deployment {string} is at revision {int}', 2, (w, name: string, r: number) => atRevision(w.ref(name), r));
-defineCheck('the event {string} was recorded for {workload}', 2, (w, reason: string, wl: WorkloadParam) => eventRecordedForWorkload(reason, wl.kind, w.ref(wl.name)));
+defineCheck('the event {string} was recorded for the {kind} {string}', 3, (w, reason: string, kind: string, name: string) =>
+  eventRecordedForObject(reason, parseKind(kind), w.ref(name)),
+);
 defineCheck('the job {string} has succeeded', 1, (w, name: string) => jobFinished(w.ref(name), 'succeeded'));
 defineCheck('the job {string} has failed', 1, (w, name: string) => jobFinished(w.ref(name), 'failed'));
 defineCheck('all pods of {workload} run the image {string}', 2, (w, wl: WorkloadParam, image: string) => podsRunImage(wl.kind, w.ref(wl.name), image));

@@ -92,7 +92,7 @@ Feature: CronJobs start Jobs on a schedule
       """
     When 21 minutes pass
     Then the cronjob "sync" has started 3 jobs
-    And the event "JobAlreadyActive" was recorded for cronjob "sync"
+    And the event "JobAlreadyActive" was recorded for the cronjob "sync"
     And at all times at most 1 pod of cronjob "sync" was running
 
   Scenario: with a starting deadline, a start that would be too late is dropped

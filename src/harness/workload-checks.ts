@@ -3,7 +3,7 @@
  * rollout status` judges them), revisions, CronJob starts, autoscaler
  * recommendations and claims.
  */
-import { R, controllerRef, type CronJob, type HorizontalPodAutoscaler, type KubeEvent, type PersistentVolumeClaim, type Stored } from '../engine/index.ts';
+import { R, controllerRef, type ResourceType, type CronJob, type HorizontalPodAutoscaler, type KubeEvent, type PersistentVolumeClaim, type Stored } from '../engine/index.ts';
 import { rolloutStatus } from '../kubectl/verbs/rollout-status.ts';
 import type { Check } from './checks.ts';
 import type { View } from './view.ts';
@@ -147,15 +147,17 @@ export function cronJobKeeps(ref: Ref, n: number): Check {
   };
 }
 
-/** "the event X was recorded for deployment Y": an event about the workload object itself. */
-export function eventRecordedForWorkload(reason: string, kind: WorkloadKind, ref: Ref): Check {
+/** "the event X was recorded for the cronjob Y" (any kind): an event about that object itself. */
+export function eventRecordedForObject(reason: string, type: ResourceType, ref: Ref, words = type.singular): Check {
   return (view) => {
-    const obj = getWorkload(view, kind, ref);
-    const events = view.list<KubeEvent>(R.events, ref.namespace).filter((e) => e.involvedObject.uid === obj.metadata.uid);
+    const expected = `the event "${reason}" was recorded for the ${words} "${ref.name}"`;
+    const obj = view.get(type, type.namespaced ? ref.namespace : undefined, ref.name);
+    if (!obj) return { ok: false, expected, found: `there is no ${words} "${ref.name}"${type.namespaced ? ` in namespace "${ref.namespace}"` : ''}` };
+    const events = view.list<KubeEvent>(R.events, type.namespaced ? ref.namespace : undefined).filter((e) => e.involvedObject.uid === obj.metadata.uid);
     const hit = events.filter((e) => e.reason === reason);
     return {
       ok: hit.length > 0,
-      expected: `the event "${reason}" was recorded for ${kind} "${ref.name}"`,
+      expected,
       found: hit.length ? `${hit.length} recorded` : `no "${reason}" event among ${events.length}: ${[...new Set(events.map((e) => e.reason))].join(', ') || 'none'}`,
     };
   };
