@@ -21,6 +21,7 @@ import { cronJobController } from './controllers/cronjob.ts';
 import { ttlAfterFinishedController } from './controllers/ttl-after-finished.ts';
 import { horizontalPodAutoscalerController } from './controllers/horizontal-pod-autoscaler.ts';
 import { MetricsServer } from './metrics/metrics-server.ts';
+import { namespaceController } from './controllers/namespace.ts';
 import type { ResourceMetricsSource } from './api/metrics.ts';
 import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
 import { taintEvictionController } from './controllers/taint-eviction.ts';
@@ -188,6 +189,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     cronJobController(),
     ttlAfterFinishedController(),
     horizontalPodAutoscalerController(metricsServer),
+    namespaceController(),
     podGarbageCollector(),
     garbageCollector(),
   ].filter((c) => !disabled.has(c.name));
