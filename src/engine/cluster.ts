@@ -30,6 +30,15 @@ import { garbageCollector } from './controllers/garbage-collector.ts';
 import { serviceAccountController } from './controllers/serviceaccount.ts';
 import { rootCACertPublisher } from './controllers/root-ca-cert-publisher.ts';
 import { nodeIpamController } from './controllers/node-ipam.ts';
+import { endpointSliceController } from './controllers/endpointslice.ts';
+import { endpointsController } from './controllers/endpoints.ts';
+import { ServiceAllocation } from './apiserver/registry/service-allocation.ts';
+import { APISERVER_ADDRESS, APISERVER_PORT, bootstrapServices } from './apiserver/registry/bootstrap-services.ts';
+import { Network } from './network/network.ts';
+import type { ProxyMode } from './network/kube-proxy.ts';
+import { INGRESS_CLASS, INGRESS_CONTROLLER, ingressController } from './network/ingress-controller.ts';
+import { Cloud } from './cloud/cloud.ts';
+import { serviceController } from './cloud/service-controller.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import type { SchedulerConfiguration } from './scheduler/profile.ts';
 import { Kubelet } from './kubelet/kubelet.ts';
@@ -66,6 +75,8 @@ export interface ClusterOptions {
   admission?: AdmissionOptions;
   /** Tasks allowed at one instant before a livelock is reported. */
   maxTasksPerInstant?: number;
+  /** kube-proxy's mode on every node: iptables (default) or ipvs. */
+  proxyMode?: ProxyMode;
 }
 
 /** The user a scenario acts as: cluster-admin through kubectl. */
@@ -76,6 +87,8 @@ export interface Cluster {
   readonly random: Random;
   readonly trace: Trace;
   readonly scheduler: Scheduler;
+  /** The network: kube-proxy per node, DNS, NetworkPolicy, ingress, and the requests sent through it. */
+  readonly network: Network;
   /** The store, for history replay; components never touch it. */
   readonly store: Store;
   /** A client acting as the user (strict field validation, as kubectl asks). */
@@ -128,6 +141,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   const missingImages = new Set<string>();
   const loads = new Loads();
   const events = new EventSequence();
+  const serviceAllocation = new ServiceAllocation({ random });
 
   const apiserver = new ApiServer(
     store,
@@ -140,6 +154,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     {
       admission: defaultAdmissionChain(options.admission),
       audit: (e: AuditEntry) => trace.record({ kind: 'request', ...e }),
+      serviceAllocation,
     },
   );
   clock.setLivelockDiagnostic((at) => {
@@ -170,6 +185,17 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     } as KubeObject);
   }
 
+  bootstrapServices(bootstrap, (n) => serviceAllocation.indexedIP(n));
+  // ingress-nginx, installed as a cluster add-on: its IngressClass and its load balancer's address.
+  const cloud = new Cloud();
+  const ingressAddress = cloud.allocateIP()!;
+  bootstrap.create(R.ingressClasses, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IngressClass',
+    metadata: { name: INGRESS_CLASS, labels: { 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/name': 'ingress-nginx' } },
+    spec: { controller: INGRESS_CONTROLLER },
+  } as KubeObject);
+
   // Filled once the kubelets exist; metrics-server scrapes the live ones.
   const kubelets = new Map<string, Kubelet>();
   const metricsServer = new MetricsServer({ clock, scrape: () => [...kubelets.values()].flatMap((k) => k.resourceUsage(loads)) });
@@ -192,6 +218,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     namespaceController(),
     podGarbageCollector(),
     garbageCollector(),
+    endpointSliceController(),
+    endpointsController(),
   ].filter((c) => !disabled.has(c.name));
   const manager = new ControllerManager(
     {
@@ -205,6 +233,12 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     controllers,
   );
   manager.start();
+  // Outside kube-controller-manager: the cloud-controller-manager's service controller and the ingress controller.
+  const addons = new ControllerManager(
+    { clock, random, clientFor: (name) => system(name), events, onError: (e) => trace.record({ kind: 'reconcile-error', ...e }) },
+    [serviceController(cloud), ingressController(ingressAddress)].filter((c) => !disabled.has(c.name)),
+  );
+  addons.start();
 
   const schedulerClient = apiserver.client({ user: 'system:kube-scheduler', component: 'default-scheduler' });
   const scheduler = new Scheduler({
@@ -218,6 +252,20 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
 
   metricsServer.start();
 
+  const network = new Network({
+    client: system('network', 'system:serviceaccount:kube-system:calico-node'),
+    clock,
+    seed,
+    proxyMode: options.proxyMode,
+    apiserver: { ip: APISERVER_ADDRESS, port: APISERVER_PORT },
+    ingressAddress,
+    ingressClass: INGRESS_CLASS,
+    dataplane: {
+      nodeAlive: (n) => kubelets.get(n)?.running ?? false,
+      connect: (n, uid, port, protocol) => kubelets.get(n)?.connect(uid, port, protocol) ?? { ok: false, kind: 'timeout', why: `node ${n} does not exist` },
+    },
+  });
+  const proxyClient = (name: string) => apiserver.client({ user: 'system:kube-proxy', component: 'kube-proxy', node: name });
   let nodeCount = 0;
   const addNode = (n: NodeOptions): string => {
     nodeCount++;
@@ -247,6 +295,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     });
     kubelets.set(name, kubelet);
     kubelet.start();
+    network.startNode(name, proxyClient(name));
     return name;
   };
   const nodes = options.nodes ?? 0;
@@ -265,6 +314,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     random,
     trace,
     scheduler,
+    network,
     store,
     missingImages,
     loads,
@@ -272,10 +322,17 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     client: (identity = USER) => apiserver.client(identity, { fieldValidation: 'Strict' }),
     nodeNames: () => [...kubelets.keys()],
     addNode,
-    killNode: (name) => kubelet(name).die(),
-    reviveNode: (name) => kubelet(name).start(),
+    killNode: (name) => {
+      kubelet(name).die();
+      network.stopNode(name);
+    },
+    reviveNode: (name) => {
+      kubelet(name).start();
+      network.startNode(name, proxyClient(name));
+    },
     removeNode: (name) => {
       kubelet(name).die();
+      network.stopNode(name);
       kubelets.delete(name);
       try {
         system('cloud-node-lifecycle-controller').delete(R.nodes, undefined, name);

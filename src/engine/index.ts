@@ -43,13 +43,13 @@ export { podMatchesNodeSelectorAndAffinity } from './scheduler/plugins/node-affi
 export { fitErrorMessage, type SchedulingDecision } from './scheduler/scheduler.ts';
 export type { SchedulerConfiguration, SchedulerProfile } from './scheduler/profile.ts';
 export { DEFAULT_CONTROLLER_CONFIG, type ControllerConfig } from './controllers/manager.ts';
-export {
-  applyPatch,
-  createThreeWayMergePatch,
-  createTwoWayMergePatch,
-  createMergePatch,
-  jsonEqual,
-  getLastApplied,
-  withLastApplied,
-  LAST_APPLIED_ANNOTATION,
-} from './api/patch.ts';
+export { applyPatch, createMergePatch, jsonEqual } from './api/patch.ts';
+export { createThreeWayMergePatch, createTwoWayMergePatch, createThreeWayJsonMergePatch } from './api/patch-diff.ts';
+export { getLastApplied, withLastApplied, goJson, LAST_APPLIED_ANNOTATION } from './api/last-applied.ts';
+export { Network, OUTSIDE_CLIENT_IP, type DataPlane } from './network/network.ts';
+export { parseTarget, type RequestResult, type TrafficSource, type FailureKind, TrafficStream } from './network/traffic.ts';
+export { answer as dnsAnswer, resolve as dnsResolve, searchPath as dnsSearchPath, CLUSTER_DOMAIN, CLUSTER_DNS_IP, type DnsAnswer, type DnsData } from './network/dns.ts';
+export { routeIngress, pathMatches, hostMatches, type Ingress } from './network/ingress-routing.ts';
+export { connectionAllowed, type NetworkPolicy, type PolicyContext } from './network/network-policy.ts';
+export { KubeProxy, categorize, type ProxyMode, type ProxyEndpoint } from './network/kube-proxy.ts';
+export { INGRESS_CLASS } from './network/ingress-controller.ts';

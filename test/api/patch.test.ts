@@ -1,14 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import {
-  applyPatch,
-  createThreeWayMergePatch,
-  createTwoWayMergePatch,
-  createThreeWayJsonMergePatch,
-  getLastApplied,
-  withLastApplied,
-  goJson,
-  LAST_APPLIED_ANNOTATION,
-} from '../../src/engine/api/patch.ts';
+import { applyPatch } from '../../src/engine/api/patch.ts';
+import { createThreeWayMergePatch, createTwoWayMergePatch, createThreeWayJsonMergePatch } from '../../src/engine/api/patch-diff.ts';
+import { getLastApplied, withLastApplied, goJson, LAST_APPLIED_ANNOTATION } from '../../src/engine/api/last-applied.ts';
 import { StatusError } from '../../src/engine/api/errors.ts';
 
 type Loose = any;

@@ -304,3 +304,11 @@ describe('API server: list and watch', () => {
     expect(last.at - clock.now()).toBe(0);
   });
 });
+
+describe('API server: schema and semantic validation together', () => {
+  it('accepts an empty toleration operator (it means Equal), as the API server does', () => {
+    const { admin } = setup();
+    const p = admin.create<Pod>(R.pods, pod('tol', { tolerations: [{ key: 'k', operator: '', value: 'v', effect: 'NoSchedule' }] as never }));
+    expect(p.spec.tolerations?.[0].operator).toBe('');
+  });
+});

@@ -2,8 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { R } from '../../src/engine/index.ts';
 import { kubectlOn, webDeployment } from './cluster-helpers.ts';
 
+// The server listens 10 s after it starts, and a readiness probe (every 10 s) tells the kubelet when.
 const slowWeb = (image = 'nginx:1.25', replicas = 3) =>
-  webDeployment(image, replicas).replace('      labels:\n        app: web\n    spec:', '      labels:\n        app: web\n      annotations:\n        kubecuke.io/ready-after: 10s\n    spec:');
+  webDeployment(image, replicas, '        readinessProbe:\n          tcpSocket:\n            port: 80\n').replace('      labels:\n        app: web\n    spec:', '      labels:\n        app: web\n      annotations:\n        kubecuke.io/ready-after: 10s\n    spec:');
 
 const deployment = (k: ReturnType<typeof kubectlOn>) => k.cluster.client().get(R.deployments, 'default', 'web') as any;
 

@@ -212,6 +212,7 @@ export const R = {
   podDisruptionBudgets: inGroup('policy', 'PodDisruptionBudget'),
   horizontalPodAutoscalers: inGroup('autoscaling', 'HorizontalPodAutoscaler'),
   ingresses: inGroup('networking.k8s.io', 'Ingress'),
+  ingressClasses: inGroup('networking.k8s.io', 'IngressClass'),
   networkPolicies: inGroup('networking.k8s.io', 'NetworkPolicy'),
   storageClasses: inGroup('storage.k8s.io', 'StorageClass'),
 } as const;

@@ -10,8 +10,9 @@
  *   directives `$patch: replace|delete|merge`, `$retainKeys`,
  *   `$deleteFromPrimitiveList/<field>` and `$setElementOrder/<field>`.
  *
- * Also the three-way merge `kubectl apply` sends (`createThreeWayMergePatch`)
- * and the `kubectl.kubernetes.io/last-applied-configuration` annotation.
+ * Computing patches (the three-way merge `kubectl apply` sends) is in
+ * patch-diff.ts, the last-applied annotation in last-applied.ts, the struct
+ * tags in patch-meta.ts.
  *
  * Failures throw a StatusError as the API server's patch handler words them:
  * malformed patches are BadRequest, patches that cannot apply are Invalid (422).
@@ -19,19 +20,12 @@
  */
 import jsonpatch from 'fast-json-patch';
 import { StatusError, badRequest, internalError } from './errors.ts';
+import { DELETE_PRIMITIVE, DIRECTIVE, RETAIN_KEYS, SET_ORDER, type Json, type JsonMap, clone, goMap, isMap, jsonEqual, kindOf, str } from './patch-json.ts';
+import { type FieldMeta, type StructMeta, field, schemaForKind, strategyOf, typeOfField } from './patch-meta.ts';
+
+export { jsonEqual } from './patch-json.ts';
 
 export type PatchType = 'merge' | 'strategic' | 'json';
-
-/** The annotation where `kubectl apply` keeps the manifest it last applied. */
-export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
-
-type Json = null | boolean | number | string | Json[] | JsonMap;
-type JsonMap = { [key: string]: Json };
-
-const DIRECTIVE = '$patch';
-const RETAIN_KEYS = '$retainKeys';
-const DELETE_PRIMITIVE = '$deleteFromPrimitiveList';
-const SET_ORDER = '$setElementOrder';
 
 const ERR_RETAIN_KEYS = 'invalid patch format of retainKeys';
 const ERR_PRIMITIVE_LIST = 'invalid patch format of primitive list';
@@ -40,33 +34,6 @@ const ERR_SET_ORDER = 'invalid patch format of setElementOrder list';
 /** apierrors.NewGenericServerResponse(422): the message the server gives for a patch that cannot apply. */
 function unprocessable(): StatusError {
   return new StatusError({ reason: 'Invalid', code: 422, message: 'the server rejected our request due to an error in our request' });
-}
-
-const isMap = (v: unknown): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);
-const kindOf = (v: unknown): string => (v === null || v === undefined ? 'null' : Array.isArray(v) ? 'array' : typeof v);
-const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
-
-/** Deep equality of JSON values (object key order ignored). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
-  if (isMap(a) && isMap(b)) {
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
-
-/** Go's %v of a scalar, which strategic merge uses to sort and compare list items. */
-const str = (v: unknown): string => (v === null || v === undefined ? '<nil>' : String(v));
-const byStr = (a: unknown, b: unknown): number => (str(a) < str(b) ? -1 : str(a) > str(b) ? 1 : 0);
-
-/** Go's %v of a map, for error messages: `map[name:web]`. */
-function goMap(v: unknown): string {
-  if (isMap(v)) return `map[${Object.keys(v).sort().map((k) => `${k}:${goMap(v[k])}`).join(' ')}]`;
-  if (Array.isArray(v)) return `[${v.map(goMap).join(' ')}]`;
-  return str(v);
 }
 
 function parsePatch(patch: unknown): Json {
@@ -139,7 +106,7 @@ export function createMergePatch(original: Json, modified: Json): JsonMap {
 // ---------------------------------------------------------------------------
 // strategic merge: applying
 
-interface MergeOptions {
+export interface MergeOptions {
   /** Server side: parallel lists ($deleteFromPrimitiveList, $setElementOrder) are applied. */
   mergeParallelList: boolean;
   /** Nulls without a key to delete are dropped (server side) or kept (when merging two patches). */
@@ -165,14 +132,7 @@ function wrap<T>(f: () => T): T {
   }
 }
 
-function field(t: StructMeta | undefined, key: string): FieldMeta {
-  return t?.[key] ?? {};
-}
-const typeOfField = (f: FieldMeta): StructMeta | undefined => (f.t ? PATCH_SCHEMA[f.t] : undefined);
-const strategyOf = (f: FieldMeta): string => (f.s ?? '').split(',').filter((s) => s !== 'retainKeys')[0] ?? '';
-const retainsKeys = (f: FieldMeta): boolean => (f.s ?? '').split(',').includes('retainKeys');
-
-function mergeMap(original: JsonMap | null, patch: JsonMap, t: StructMeta | undefined, opts: MergeOptions): JsonMap {
+export function mergeMap(original: JsonMap | null, patch: JsonMap, t: StructMeta | undefined, opts: MergeOptions): JsonMap {
   if (DIRECTIVE in patch) {
     const d = patch[DIRECTIVE];
     if (d === 'replace') {
@@ -300,7 +260,7 @@ function validateSetOrder(patchList: Json[], order: Json[], mergeKey: string): v
   if (pi < items.length && si >= order.length) throw new Error(ERR_SET_ORDER);
 }
 
-function mergeKeyEqual(a: Json, b: Json, mergeKey: string): boolean {
+export function mergeKeyEqual(a: Json, b: Json, mergeKey: string): boolean {
   if (!mergeKey) return a === b;
   if (!isMap(a) || !isMap(b)) throw new Error('expected a map[string]interface {}, but received a list item');
   if (!(mergeKey in a)) throw new Error(`map: ${goMap(a)} does not contain declared merge key: ${mergeKey}`);
@@ -312,7 +272,7 @@ function mergeSliceHandler(original: Json[], patch: Json[], f: FieldMeta, isDele
   return strategyOf(f) === 'merge' ? mergeSlice(original, patch, f, isDeleteList, opts) : patch;
 }
 
-function elementKind(...lists: Json[][]): string | undefined {
+export function elementKind(...lists: Json[][]): string | undefined {
   let kind: string | undefined;
   for (const l of lists)
     for (const v of l) {
@@ -369,7 +329,7 @@ function mergeSlice(original: Json[], patch: Json[], f: FieldMeta, isDeleteList:
   return normalizeElementOrder(inPatch, serverOnly, patch, original, mergeKey);
 }
 
-function dedupe(list: Json[]): Json[] {
+export function dedupe(list: Json[]): Json[] {
   const out: Json[] = [];
   for (const v of list) if (!out.includes(v)) out.push(v);
   return out;
@@ -395,7 +355,7 @@ function partition(items: Json[], by: Json[], mergeKey: string): [Json[], Json[]
   return [inBy, rest];
 }
 
-function sortByOrder(items: Json[], order: Json[], mergeKey: string): Json[] {
+export function sortByOrder(items: Json[], order: Json[], mergeKey: string): Json[] {
   let list = items;
   let toDelete: Json[] = [];
   if (mergeKey) {
@@ -428,313 +388,4 @@ function normalizeElementOrder(patchItems: Json[], serverOnly: Json[], patchOrde
     }
   }
   return out;
-}
-
-
-// ---------------------------------------------------------------------------
-// strategic merge: patch metadata of the Go types (patchStrategy / patchMergeKey
-// struct tags of k8s.io/api and apimachinery's ObjectMeta, release 1.33)
-
-/** One field's tags: `t` the struct type it holds, `s` patchStrategy, `k` patchMergeKey. */
-export interface FieldMeta {
-  t?: string;
-  s?: 'merge' | 'replace' | 'retainKeys' | 'merge,retainKeys';
-  k?: string;
-}
-export type StructMeta = Readonly<Record<string, FieldMeta>>;
-
-const byName = (t?: string): FieldMeta => ({ t, s: 'merge', k: 'name' });
-const M: StructMeta = { metadata: { t: 'ObjectMeta' } };
-const CONDS: FieldMeta = { s: 'merge', k: 'type' };
-const withConditions: FieldMeta = { t: 'WithConditions' };
-const templated = (spec: string): StructMeta => ({ ...M, spec: { t: spec }, status: withConditions });
-
-/** Struct types whose fields carry patch tags, and the kinds' top-level shapes. */
-export const PATCH_SCHEMA: Readonly<Record<string, StructMeta>> = {
-  ObjectMeta: { ownerReferences: { s: 'merge', k: 'uid' }, finalizers: { s: 'merge' } },
-  WithConditions: { conditions: CONDS },
-  PodTemplateSpec: { ...M, spec: { t: 'PodSpec' } },
-  WithTemplate: { template: { t: 'PodTemplateSpec' } },
-  PodSpec: {
-    volumes: { s: 'merge,retainKeys', k: 'name' },
-    initContainers: byName('Container'),
-    containers: byName('Container'),
-    ephemeralContainers: byName('Container'),
-    imagePullSecrets: byName(),
-    hostAliases: { s: 'merge', k: 'ip' },
-    topologySpreadConstraints: { s: 'merge', k: 'topologyKey' },
-    schedulingGates: byName(),
-    resourceClaims: { s: 'merge,retainKeys', k: 'name' },
-  },
-  Container: {
-    ports: { s: 'merge', k: 'containerPort' },
-    env: byName(),
-    volumeMounts: { s: 'merge', k: 'mountPath' },
-    volumeDevices: { s: 'merge', k: 'devicePath' },
-  },
-  PodStatus: {
-    conditions: CONDS,
-    hostIPs: { s: 'merge', k: 'ip' },
-    podIPs: { s: 'merge', k: 'ip' },
-    resourceClaimStatuses: { s: 'merge,retainKeys', k: 'name' },
-    containerStatuses: {},
-  },
-  DeploymentSpec: { template: { t: 'PodTemplateSpec' }, strategy: { s: 'retainKeys' } },
-  JobTemplateSpec: { ...M, spec: { t: 'WithTemplate' } },
-  CronJobSpec: { jobTemplate: { t: 'JobTemplateSpec' } },
-  ServiceSpec: { ports: { s: 'merge', k: 'port' } },
-  NodeSpec: { podCIDRs: { s: 'merge' } },
-  NodeStatus: { conditions: CONDS, addresses: { s: 'merge', k: 'type' } },
-  PodDisruptionBudgetSpec: { selector: { s: 'replace' } },
-  CSINodeSpec: { drivers: byName() },
-  // kinds
-  Pod: { ...M, spec: { t: 'PodSpec' }, status: { t: 'PodStatus' } },
-  PodTemplate: { ...M, template: { t: 'PodTemplateSpec' } },
-  ReplicationController: templated('WithTemplate'),
-  Deployment: templated('DeploymentSpec'),
-  ReplicaSet: templated('WithTemplate'),
-  StatefulSet: templated('WithTemplate'),
-  DaemonSet: templated('WithTemplate'),
-  Job: templated('WithTemplate'),
-  CronJob: { ...M, spec: { t: 'CronJobSpec' } },
-  Service: { ...M, spec: { t: 'ServiceSpec' }, status: withConditions },
-  Node: { ...M, spec: { t: 'NodeSpec' }, status: { t: 'NodeStatus' } },
-  Namespace: { ...M, status: withConditions },
-  PersistentVolumeClaim: { ...M, status: withConditions },
-  ServiceAccount: { ...M, secrets: byName() },
-  HorizontalPodAutoscaler: { ...M, status: withConditions },
-  PodDisruptionBudget: { ...M, spec: { t: 'PodDisruptionBudgetSpec' }, status: withConditions },
-  CSINode: { ...M, spec: { t: 'CSINodeSpec' } },
-  Object: M,
-};
-
-const KIND_STRUCTS = new Set(['Pod', 'PodTemplate', 'ReplicationController', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Service', 'Node', 'Namespace', 'PersistentVolumeClaim', 'ServiceAccount', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'CSINode']);
-
-/** The patch metadata of a kind's top-level struct; kinds without tagged fields only merge their metadata. */
-export function schemaForKind(kind: string | undefined): StructMeta {
-  return PATCH_SCHEMA[kind && KIND_STRUCTS.has(kind) ? kind : 'Object'];
-}
-
-// ---------------------------------------------------------------------------
-// strategic merge: computing patches (diffMaps, CreateTwoWay/ThreeWayMergePatch)
-
-interface DiffOptions {
-  setElementOrder: boolean;
-  ignoreChangesAndAdditions: boolean;
-  ignoreDeletions: boolean;
-  buildRetainKeys: boolean;
-}
-
-function diffMaps(original: JsonMap, modified: JsonMap, t: StructMeta | undefined, o: DiffOptions): JsonMap {
-  const patch: JsonMap = {};
-  const retain: string[] = [];
-  for (const [key, mv] of Object.entries(modified)) {
-    if (o.buildRetainKeys && mv !== null) retain.push(key);
-    if (!(key in original)) {
-      if (!o.ignoreChangesAndAdditions) patch[key] = mv;
-      continue;
-    }
-    const ov = original[key];
-    if (key === DIRECTIVE) {
-      if (typeof ov !== 'string' || typeof mv !== 'string') throw new Error(`invalid value for special key: ${DIRECTIVE}`);
-      if (ov !== mv) patch[key] = mv;
-      continue;
-    }
-    if (kindOf(ov) !== kindOf(mv)) {
-      if (!o.ignoreChangesAndAdditions) patch[key] = mv;
-      continue;
-    }
-    const f = field(t, key);
-    if (isMap(ov) && isMap(mv)) {
-      if (strategyOf(f) === 'replace') {
-        // upstream sends a replaced map whole, changed or not
-        if (!o.ignoreChangesAndAdditions) patch[key] = mv;
-        continue;
-      }
-      const pv = diffMaps(ov, mv, typeOfField(f), { ...o, buildRetainKeys: retainsKeys(f) });
-      if (Object.keys(pv).length > 0) patch[key] = pv;
-    } else if (Array.isArray(ov) && Array.isArray(mv) && strategyOf(f) === 'merge') {
-      const [add, del, order] = diffLists(ov, mv, f, { ...o, buildRetainKeys: retainsKeys(f) });
-      if (add.length > 0) patch[key] = add;
-      if (del.length > 0) patch[`${DELETE_PRIMITIVE}/${key}`] = del;
-      if (order.length > 0) patch[`${SET_ORDER}/${key}`] = order;
-    } else if (!o.ignoreChangesAndAdditions && !jsonEqual(ov, mv)) {
-      patch[key] = mv;
-    }
-  }
-  if (!o.ignoreDeletions) for (const key of Object.keys(original)) if (!(key in modified)) patch[key] = null;
-  const additional = Object.entries(original).some(([k, v]) => v !== null && !(k in modified));
-  if (retain.length > 0 && (Object.keys(patch).length > 0 || additional)) patch[RETAIN_KEYS] = retain.sort(byStr);
-  return patch;
-}
-
-function requireMergeKey(list: Json[], mergeKey: string): JsonMap[] {
-  for (const v of list) {
-    if (!isMap(v)) throw new Error(`expected a map[string]interface {}, but received a ${kindOf(v)}`);
-    if (!(mergeKey in v)) throw new Error(`map: ${goMap(v)} does not contain declared merge key: ${mergeKey}`);
-  }
-  return list as JsonMap[];
-}
-
-function diffLists(original: Json[], modified: Json[], f: FieldMeta, o: DiffOptions): [Json[], Json[], Json[]] {
-  if (original.length === 0) return modified.length === 0 || o.ignoreChangesAndAdditions ? [[], [], []] : [modified, [], []];
-  const mergeKey = f.k ?? '';
-  if (elementKind(original, modified) === 'object') {
-    const [changes, deletions] = diffListsOfMaps(original, modified, f, o);
-    const patchList = [...sortByOrder(changes, modified, mergeKey), ...deletions];
-    const orderSame = original.length === modified.length && modified.every((m, i) => mergeKeyEqual(original[i], m, mergeKey));
-    const wanted = (!o.ignoreChangesAndAdditions && (patchList.length > 0 || !orderSame)) || (!o.ignoreDeletions && patchList.length > 0);
-    const order = o.setElementOrder && wanted ? requireMergeKey(modified, mergeKey).map((v) => ({ [mergeKey]: v[mergeKey] })) : [];
-    return [patchList, [], order];
-  }
-  const sortedO = [...original].sort(byStr);
-  const sortedM = [...modified].sort(byStr);
-  const add: Json[] = [];
-  const del: Json[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < sortedO.length || j < sortedM.length) {
-    const a = i < sortedO.length ? str(sortedO[i]) : undefined;
-    const b = j < sortedM.length ? str(sortedM[j]) : undefined;
-    if (a !== undefined && b !== undefined && a === b) {
-      i++;
-      j++;
-    } else if (a === undefined || (b !== undefined && a > b)) {
-      if (!o.ignoreChangesAndAdditions) add.push(sortedM[j]);
-      j++;
-    } else {
-      if (!o.ignoreDeletions) del.push(sortedO[i]);
-      i++;
-    }
-  }
-  const wanted = (!o.ignoreDeletions && del.length > 0) || (!o.ignoreChangesAndAdditions && !jsonEqual(original, modified));
-  return [sortByOrder(add, modified, ''), dedupe(del), o.setElementOrder && wanted ? modified : []];
-}
-
-function diffListsOfMaps(original: Json[], modified: Json[], f: FieldMeta, o: DiffOptions): [Json[], Json[]] {
-  const mergeKey = f.k ?? '';
-  const sortByKey = (l: JsonMap[]) => [...l].sort((a, b) => byStr(a[mergeKey], b[mergeKey]));
-  const os = sortByKey(requireMergeKey(original, mergeKey));
-  const ms = sortByKey(requireMergeKey(modified, mergeKey));
-  const patch: Json[] = [];
-  const deletions: Json[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < os.length || j < ms.length) {
-    const a = i < os.length ? str(os[i][mergeKey]) : undefined;
-    const b = j < ms.length ? str(ms[j][mergeKey]) : undefined;
-    if (a !== undefined && b !== undefined && a === b) {
-      const pv = diffMaps(os[i], ms[j], typeOfField(f), o);
-      if (Object.keys(pv).length > 0) {
-        pv[mergeKey] = ms[j][mergeKey];
-        patch.push(pv);
-      }
-      i++;
-      j++;
-    } else if (a === undefined || (b !== undefined && a > b)) {
-      if (!o.ignoreChangesAndAdditions) patch.push(ms[j]);
-      j++;
-    } else {
-      if (!o.ignoreDeletions) deletions.push({ [mergeKey]: os[i][mergeKey], [DIRECTIVE]: 'delete' });
-      i++;
-    }
-  }
-  return [patch, deletions];
-}
-
-const asMap = (v: unknown): JsonMap => (isMap(v) ? clone(v) : {});
-
-/** CreateTwoWayMergePatch: the strategic merge patch that turns `original` into `modified`. */
-export function createTwoWayMergePatch(original: unknown, modified: unknown, kind?: string): Record<string, unknown> {
-  const o: DiffOptions = { setElementOrder: true, ignoreChangesAndAdditions: false, ignoreDeletions: false, buildRetainKeys: false };
-  return diffMaps(asMap(original), asMap(modified), schemaForKind(kind), o);
-}
-
-/**
- * CreateThreeWayMergePatch, as `kubectl apply` computes it (overwrite on):
- * the changes from `current` (live) to `modified` (the new manifest) without
- * deletions, plus the deletions from `original` (last applied) to `modified`.
- * An empty result means the apply changes nothing. Throws an Error when a
- * merge list item lacks its merge key or lists are malformed.
- */
-export function createThreeWayMergePatch(original: unknown, modified: unknown, current: unknown, kind?: string): Record<string, unknown> {
-  const t = schemaForKind(kind);
-  const base = { setElementOrder: true, buildRetainKeys: false };
-  const delta = diffMaps(asMap(current), asMap(modified), t, { ...base, ignoreDeletions: true, ignoreChangesAndAdditions: false });
-  const deletions = diffMaps(asMap(original), asMap(modified), t, { ...base, ignoreDeletions: false, ignoreChangesAndAdditions: true });
-  return mergeMap(deletions, delta, t, { mergeParallelList: false, ignoreUnmatchedNulls: false });
-}
-
-function keepOrDropNulls(m: JsonMap, keepNull: boolean): JsonMap {
-  const out: JsonMap = {};
-  for (const [k, v] of Object.entries(m)) {
-    if (v === null) {
-      if (keepNull) out[k] = null;
-    } else if (isMap(v)) {
-      if (Object.keys(v).length === 0) {
-        if (!keepNull) out[k] = v;
-        continue;
-      }
-      const sub = keepOrDropNulls(v, keepNull);
-      if (Object.keys(sub).length > 0) out[k] = sub;
-    } else if (!keepNull) out[k] = v;
-  }
-  return out;
-}
-
-/**
- * CreateThreeWayJSONMergePatch: what `kubectl apply` sends for kinds without
- * strategic merge metadata (custom resources): a JSON merge patch.
- */
-export function createThreeWayJsonMergePatch(original: unknown, modified: unknown, current: unknown): Record<string, unknown> {
-  const addAndChange = keepOrDropNulls(createMergePatch(asMap(current), asMap(modified)), false);
-  const deletions = keepOrDropNulls(createMergePatch(asMap(original), asMap(modified)), true);
-  return mergePatchKeepingNulls(deletions, addAndChange);
-}
-
-function mergePatchKeepingNulls(target: JsonMap, patch: JsonMap): JsonMap {
-  const out: JsonMap = { ...target };
-  for (const [k, v] of Object.entries(patch)) out[k] = isMap(v) && isMap(out[k]) ? mergePatchKeepingNulls(out[k] as JsonMap, v) : v;
-  return out;
-}
-
-// ---------------------------------------------------------------------------
-// kubectl.kubernetes.io/last-applied-configuration
-
-/** JSON as Go's encoder writes a map: keys sorted, HTML characters escaped, a final newline. */
-export function goJson(v: unknown): string {
-  const sortKeys = (x: unknown): unknown =>
-    Array.isArray(x) ? x.map(sortKeys) : isMap(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys(x[k])])) : x;
-  const s = JSON.stringify(sortKeys(v)) ?? 'null';
-  return `${s.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
-}
-
-/** The configuration last applied to an object (GetOriginalConfiguration), or undefined when none or unreadable. */
-export function getLastApplied(obj: unknown): Record<string, unknown> | undefined {
-  const annotations = isMap(obj) && isMap(obj.metadata) ? obj.metadata.annotations : undefined;
-  const text = isMap(annotations) ? annotations[LAST_APPLIED_ANNOTATION] : undefined;
-  if (typeof text !== 'string' || text === '') return undefined;
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    return isMap(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * GetModifiedConfiguration with annotate: a copy of `obj` whose
- * last-applied-configuration annotation holds `obj` itself (without that
- * annotation, with `annotations: {}` when it had none), as kubectl apply and
- * `create --save-config` record it.
- */
-export function withLastApplied<T>(obj: T): T {
-  const copy = clone(obj) as unknown as JsonMap;
-  const meta = isMap(copy.metadata) ? copy.metadata : (copy.metadata = {});
-  const annotations: JsonMap = isMap(meta.annotations) ? meta.annotations : {};
-  delete annotations[LAST_APPLIED_ANNOTATION];
-  meta.annotations = annotations;
-  const text = goJson(copy);
-  annotations[LAST_APPLIED_ANNOTATION] = text;
-  return copy as unknown as T;
 }

@@ -8,15 +8,17 @@
  *    (`strict decoding error: unknown field "spec.replica"`). Field names and
  *    Go types come from the models generated from the Kubernetes OpenAPI
  *    document (@kubernetes/client-node).
- * 2. The OpenAPI schema itself (required properties, enums, formats), with
- *    the ajv validators that `kubernetes-models` compiles from it. A refusal
- *    names the field in the API server's words (`spec.selector: Required value`).
+ * 2. The OpenAPI schema itself (required properties and formats), with the
+ *    ajv validators that `kubernetes-models` compiles from it. A refusal names
+ *    the field in the API server's words (`spec.selector: Required value`).
+ *    Enumerations are left to each kind's validation, which knows where an
+ *    empty value means the default.
  */
 import { createRequire } from 'node:module';
 import * as models from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import type { ResourceType } from './kinds.ts';
 import type { KubeObject } from './types.ts';
-import { type FieldError, invalid, notSupported, required } from './errors.ts';
+import { type FieldError, invalid, required } from './errors.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -270,7 +272,8 @@ export function schemaCheck(type: ResourceType, obj: KubeObject): FieldError[] {
         fe = required(fieldPath(e.instancePath, String(e.params.missingProperty)));
         break;
       case 'enum':
-        fe = notSupported(fieldPath(e.instancePath), valueAt(obj, e.instancePath), (e.params.allowedValues as string[]).map(String));
+        // The kind's own validation decides which values a field accepts (an empty
+        // string often means the default); the schema's enums would be stricter.
         break;
       case 'type':
       case 'oneOf':

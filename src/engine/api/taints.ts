@@ -7,7 +7,8 @@ import type { Taint, Toleration } from './types.ts';
 export function toleratesTaint(t: Toleration, taint: Taint): boolean {
   if (t.effect && t.effect !== taint.effect) return false;
   if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? 'Equal') {
+  // An empty operator means Equal, as the API accepts it.
+  switch (t.operator || 'Equal') {
     case 'Exists':
       return true;
     case 'Equal':

@@ -46,6 +46,7 @@ import type {
 import type { AdmissionAttributes, AdmissionContext, AdmissionOperation, AdmissionPlugin } from './admission/types.ts';
 import { strategyFor } from './strategy.ts';
 import { fieldLabelSupported } from './field-labels.ts';
+import type { ServiceAllocation, Transaction } from './registry/service-allocation.ts';
 
 /** What the API server needs from its surroundings: time, randomness and the event loop. */
 export interface ApiServerEnv {
@@ -78,6 +79,8 @@ export interface AuditEntry {
 export interface ApiServerOptions {
   admission: AdmissionPlugin[];
   audit?: (e: AuditEntry) => void;
+  /** The Service registry's cluster IP and node port allocators; without them Services get none. */
+  serviceAllocation?: ServiceAllocation;
 }
 
 /** Field validation levels of the API (fieldValidation query parameter). */
@@ -94,6 +97,7 @@ export class ApiServer {
   private readonly audit: (e: AuditEntry) => void;
   private readonly admissionCtx: AdmissionContext;
   private readonly hubs = new Map<ResourceType, WatchHub>();
+  private readonly services?: ServiceAllocation;
 
   constructor(
     readonly store: Store,
@@ -102,6 +106,8 @@ export class ApiServer {
   ) {
     this.admission = options.admission;
     this.audit = options.audit ?? (() => {});
+    this.services = options.serviceAllocation;
+    this.services?.load(this.store.list(storePrefix(R.services)).map((e) => e.value));
     this.admissionCtx = {
       get: (type, ns, name) => this.store.get(storeKey(type, ns, name))?.value,
       list: (type, ns) => this.store.list(storePrefix(type, ns)).map((e) => e.value),
@@ -142,7 +148,26 @@ export class ApiServer {
     applyDefaults(type, obj);
     const displayName = obj.metadata.name ?? obj.metadata.generateName ?? '';
     this.runAdmission('admit', 'CREATE', type, obj, undefined, user, opts, ns, displayName);
+    // The registry's BeginCreate: Services get their cluster IPs and node ports before validation.
+    let txn: Transaction | undefined;
+    try {
+      txn = type === R.services ? this.services?.allocateCreate(obj, displayName) : undefined;
+    } catch (e) {
+      if (e instanceof StatusError) this.record(user, 'create', type, ns, displayName, e.code, undefined, e.message);
+      throw e;
+    }
+    try {
+      const out = this.createAdmitted(user, type, obj, opts, ns);
+      if (opts.dryRun) txn?.revert();
+      else txn?.commit();
+      return out;
+    } catch (e) {
+      txn?.revert();
+      throw e;
+    }
+  }
 
+  private createAdmitted(user: Identity, type: ResourceType, obj: Mutable, opts: ServerWriteOptions, ns: string | undefined): Stored {
     // Store.Create: system fields and the generated name first ("init metadata as early as possible"),
     // then rest.BeforeCreate: the strategy's PrepareForCreate (which may use the uid), then validation.
     obj.metadata.uid = this.env.random.uuid();
@@ -212,6 +237,38 @@ export class ApiServer {
     // An update without a resourceVersion is unconditional: it applies to the current object.
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     this.runAdmission('admit', 'UPDATE', type, next, old, user, opts, ns, name, status ? 'status' : undefined);
+    // The registry's BeginUpdate: allocations follow type changes; released values go only on success.
+    let txn: Transaction | undefined;
+    try {
+      txn = type === R.services && !status ? this.services?.allocateUpdate(next, old, name) : undefined;
+    } catch (e) {
+      if (e instanceof StatusError) this.record(user, verb, type, ns, name, e.code, undefined, e.message);
+      throw e;
+    }
+    try {
+      const out = this.updateAdmitted(user, type, next, old, cur.modRevision, opts, status, verb, ns, name);
+      if (opts.dryRun || out === old) txn?.revert();
+      else txn?.commit();
+      return out;
+    } catch (e) {
+      txn?.revert();
+      throw e;
+    }
+  }
+
+  private updateAdmitted(
+    user: Identity,
+    type: ResourceType,
+    next: Mutable,
+    old: Stored,
+    modRevision: number,
+    opts: ServerWriteOptions,
+    status: boolean,
+    verb: AuditEntry['verb'],
+    ns: string | undefined,
+    name: string,
+  ): Stored {
+    const key = storeKey(type, ns, name);
     const semantic = status ? validateStatusUpdate(type, next, old) : validateUpdate(type, next, old);
     this.refuseIfInvalid(type, ns, name, this.validationErrors(type, next, semantic), user, verb);
     this.runAdmission('validate', 'UPDATE', type, next, old, user, opts, ns, name, status ? 'status' : undefined);
@@ -222,11 +279,12 @@ export class ApiServer {
     const finalizing = next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length && !next.metadata.deletionGracePeriodSeconds;
     try {
       if (finalizing && !this.keepsAfterFinalizers(type, next)) {
-        const gone = this.store.delete(key, cur.modRevision, (v, rev) => ({ ...v, metadata: { ...v.metadata, resourceVersion: String(rev) } }) as Stored);
+        const gone = this.store.delete(key, modRevision, (v, rev) => ({ ...v, metadata: { ...v.metadata, resourceVersion: String(rev) } }) as Stored);
         this.record(user, 'delete', type, ns, name, 200, gone.modRevision, 'finalizers removed');
+        this.afterDelete(type, gone.value);
         return gone.value;
       }
-      const entry = this.store.update(key, cur.modRevision, (rev) => ({ ...next, metadata: { ...next.metadata, resourceVersion: String(rev) } }) as Stored);
+      const entry = this.store.update(key, modRevision, (rev) => ({ ...next, metadata: { ...next.metadata, resourceVersion: String(rev) } }) as Stored);
       this.record(user, verb, type, ns, name, 200, entry.modRevision, undefined, status ? 'status' : undefined);
       return entry.value;
     } catch (e) {
@@ -308,7 +366,21 @@ export class ApiServer {
     }
     const gone = this.store.delete(key, cur.modRevision, (v, rev) => ({ ...v, metadata: { ...v.metadata, resourceVersion: String(rev) } }) as Stored);
     this.record(user, 'delete', type, ns, name, 200, gone.modRevision);
+    this.afterDelete(type, gone.value);
     return undefined;
+  }
+
+  /**
+   * The Service registry's AfterDelete: its allocations are released and its
+   * Endpoints deleted with it (so a new Service of the same name never sees
+   * stale addresses); EndpointSlices go by garbage collection.
+   */
+  private afterDelete(type: ResourceType, obj: Stored): void {
+    if (type !== R.services) return;
+    this.services?.release(obj);
+    const ns = obj.metadata.namespace;
+    if (!this.store.get(storeKey(R.endpoints, ns, obj.metadata.name))) return;
+    this.delete({ user: 'system:apiserver', component: 'kube-apiserver' }, R.endpoints, ns, obj.metadata.name);
   }
 
   /** POST pods/{name}/binding (pkg/registry/core/pod/storage: assignPod). */

@@ -104,6 +104,7 @@ const ZERO_STATUS: Record<string, () => Record<string, unknown>> = {
   'apps/StatefulSet': () => ({ replicas: 0, availableReplicas: 0 }),
   'apps/DaemonSet': () => ({ currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 }),
   '/ReplicationController': () => ({ replicas: 0 }),
+  '/Service': () => ({ loadBalancer: {} }),
   'autoscaling/HorizontalPodAutoscaler': () => ({ desiredReplicas: 0 }),
   'policy/PodDisruptionBudget': () => ({ disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 }),
 };

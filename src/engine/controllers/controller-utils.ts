@@ -76,16 +76,15 @@ export function podFromTemplate(template: PodTemplateSpec, parent: Stored, ref: 
   return pod;
 }
 
+/** podPhaseToOrdinal: Pending < Unknown < Running; any other phase (or none) counts as 0. */
 function phaseRank(pod: Pod): number {
   switch (pod.status?.phase) {
-    case 'Pending':
-      return 0;
     case 'Unknown':
       return 1;
     case 'Running':
       return 2;
     default:
-      return 3;
+      return 0;
   }
 }
 
@@ -100,19 +99,40 @@ function deletionCost(pod: Pod): number {
   return Number.isFinite(v) ? v : 0;
 }
 
-/** Seconds since the epoch, in log2 buckets, as LogarithmicScaleDown compares timestamps. */
-function logBucket(ts: string | undefined, nowMs: number): number {
-  if (!ts) return -1;
-  const age = Math.max(0, (nowMs - Date.parse(ts)) / 1000);
-  return age < 1 ? 0 : Math.floor(Math.log2(age)) + 1;
+/** logarithmicRankDiff's rank: the base-2 logarithm of the age in nanoseconds, truncated; -1 for no age. */
+function logRank(ms: number, nowMs: number): number {
+  const ns = (nowMs - ms) * 1e6;
+  return ns > 0 ? Math.floor(Math.log2(ns)) : -1;
+}
+
+const byUid = (a: Pod, b: Pod) => (a.metadata.uid! < b.metadata.uid! ? -1 : a.metadata.uid! > b.metadata.uid! ? 1 : 0);
+
+/**
+ * LogarithmicScaleDown's time comparison: undefined when the times are equal
+ * (the next criterion decides); a missing time sorts first; times in the same
+ * logarithmic bucket are ordered by uid; otherwise the more recent first.
+ */
+function compareTimes(a: Pod, ta: string | undefined, b: Pod, tb: string | undefined, nowMs: number): number | undefined {
+  const ma = ta ? Date.parse(ta) : Number.NaN;
+  const mb = tb ? Date.parse(tb) : Number.NaN;
+  const za = Number.isNaN(ma);
+  const zb = Number.isNaN(mb);
+  if (za && zb) return undefined;
+  if (za || zb) return za ? -1 : 1;
+  if (ma === mb) return undefined;
+  const diff = logRank(ma, nowMs) - logRank(mb, nowMs);
+  if (diff === 0) return byUid(a, b);
+  return diff < 0 ? -1 : 1;
 }
 
 /**
- * Orders pods so the first are the best to delete (controller.ActivePodsWithRanks):
- * unassigned before assigned; Pending, Unknown, then Running; not ready before
- * ready; lower pod-deletion-cost first; more pods of the same owner on the node
- * first; ready for less time first; more restarts first; newer first (all
- * times compared in logarithmic buckets); then by uid for a stable order.
+ * Orders pods so the first are the best to delete (controller.ActivePodsWithRanks
+ * with LogarithmicScaleDown): unassigned before assigned; Pending, Unknown,
+ * then Running; not ready before ready; lower pod-deletion-cost first; more
+ * pods of the same owner on the node first; ready for less time first; more
+ * restarts first; newer first. Times are compared in base-2 logarithmic
+ * buckets of their age in nanoseconds, and two times in the same bucket are
+ * ordered by uid; full ties keep a stable order by uid.
  */
 export function rankPodsForDeletion(pods: Stored<Pod>[], related: Stored<Pod>[], nowMs: number): Stored<Pod>[] {
   const perNode = new Map<string, number>();
@@ -129,15 +149,13 @@ export function rankPodsForDeletion(pods: Stored<Pod>[], related: Stored<Pod>[],
     if (deletionCost(a) !== deletionCost(b)) return deletionCost(a) - deletionCost(b);
     if (rank(a) !== rank(b)) return rank(b) - rank(a);
     if (ar && br) {
-      const at = logBucket(podCondition(a, 'Ready')?.lastTransitionTime, nowMs);
-      const bt = logBucket(podCondition(b, 'Ready')?.lastTransitionTime, nowMs);
-      if (at !== bt) return at - bt;
+      const c = compareTimes(a, podCondition(a, 'Ready')?.lastTransitionTime, b, podCondition(b, 'Ready')?.lastTransitionTime, nowMs);
+      if (c !== undefined) return c;
     }
     if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
-    const ac = logBucket(a.metadata.creationTimestamp, nowMs);
-    const bc = logBucket(b.metadata.creationTimestamp, nowMs);
-    if (ac !== bc) return ac - bc;
-    return a.metadata.uid < b.metadata.uid ? -1 : a.metadata.uid > b.metadata.uid ? 1 : 0;
+    const c = compareTimes(a, a.metadata.creationTimestamp, b, b.metadata.creationTimestamp, nowMs);
+    if (c !== undefined) return c;
+    return byUid(a, b);
   });
 }
 

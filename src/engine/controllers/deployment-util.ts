@@ -153,11 +153,17 @@ export function setNewReplicaSetAnnotations(d: Deployment, annotations: Record<s
 /** getReplicaSetFraction: this set's share of a proportional scale. */
 function fraction(rs: ReplicaSet, d: Deployment): number {
   if (replicasOf(d) === 0) return -specReplicas(rs);
-  const deploymentReplicas = replicasOf(d) + maxSurge(d);
-  const annotated = Number(rs.metadata.annotations?.[MAX_REPLICAS_ANNOTATION]);
-  const base = Number.isInteger(annotated) && rs.metadata.annotations?.[MAX_REPLICAS_ANNOTATION] !== undefined ? annotated : (d.status?.replicas ?? 0);
-  const size = (specReplicas(rs) * deploymentReplicas) / base;
-  // integer.RoundToInt32 rounds half away from zero.
+  const deploymentMaxReplicas = replicasOf(d) + maxSurge(d);
+  const raw = rs.metadata.annotations?.[MAX_REPLICAS_ANNOTATION];
+  // getMaxReplicasAnnotation: a decimal int32, else absent.
+  let beforeScale = raw !== undefined && /^[+-]?[0-9]+$/.test(raw) && Math.abs(Number(raw)) < 2 ** 31 ? Number(raw) : 0;
+  if (beforeScale === 0) {
+    // No usable annotation: fall back to the deployment's current size; with none, no fraction.
+    beforeScale = d.status?.replicas ?? 0;
+    if (beforeScale === 0) return 0;
+  }
+  const size = (specReplicas(rs) * deploymentMaxReplicas) / beforeScale;
+  // math.Round rounds half away from zero.
   return Math.sign(size) * Math.round(Math.abs(size)) - specReplicas(rs);
 }
 

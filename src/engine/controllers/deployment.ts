@@ -16,6 +16,7 @@ import { byNamespace, type Informer } from '../client/informer.ts';
 import type { Controller, ControllerContext, Result } from './manager.ts';
 import { claim, computeHash } from './controller-utils.ts';
 import {
+  DESIRED_REPLICAS_ANNOTATION,
   POD_TEMPLATE_HASH_LABEL,
   REVISION_ANNOTATION,
   byCreation,
@@ -271,7 +272,16 @@ function scale(s: Sync, newRS: Stored<ReplicaSet> | undefined, oldRSs: Stored<Re
     if (specReplicas(activeOrLatest) !== replicasOf(d)) scaleTo(s, activeOrLatest, replicasOf(d));
     return;
   }
-  if (newRS && specReplicas(newRS) === replicasOf(d) && (newRS.status?.availableReplicas ?? 0) === replicasOf(d)) {
+  // IsSaturated: the new set has all replicas, is sized for the current replica count, and all are available.
+  const desired = newRS?.metadata.annotations?.[DESIRED_REPLICAS_ANNOTATION];
+  if (
+    newRS &&
+    specReplicas(newRS) === replicasOf(d) &&
+    desired !== undefined &&
+    /^[+-]?[0-9]+$/.test(desired) &&
+    Number(desired) === replicasOf(d) &&
+    (newRS.status?.availableReplicas ?? 0) === replicasOf(d)
+  ) {
     for (const rs of active(oldRSs)) scaleTo(s, rs, 0);
     return;
   }

@@ -70,6 +70,8 @@ export const DEFAULT_CONTROLLER_CONFIG: ControllerConfig = {
 export interface Controller {
   /** The upstream controller name, as its events' source: `replicaset-controller`. */
   readonly name: string;
+  /** The event source component when upstream's differs from the name (`node-controller`). */
+  readonly eventSource?: string;
   setup(ctx: ControllerContext): void;
   reconcile(key: string, ctx: ControllerContext): Result | void;
 }
@@ -180,7 +182,7 @@ export class ControllerManager {
     const { clock } = this.options;
     for (const c of this.controllers) {
       const client = this.options.clientFor(c.name);
-      const recorder = newRecorder(client, { component: c.name, now: () => clock.now(), iso: (ms) => clock.iso(ms) }, this.options.events);
+      const recorder = newRecorder(client, { component: c.eventSource ?? c.name, now: () => clock.now(), iso: (ms) => clock.iso(ms) }, this.options.events);
       let queue!: WorkQueue;
       const ctx: ControllerContext = {
         client,

@@ -1,7 +1,8 @@
 /**
  * The node IPAM controller (pkg/controller/nodeipam, range allocator): gives
  * each node a /24 of the cluster CIDR (10.244.0.0/16) as spec.podCIDR and
- * spec.podCIDRs, the lowest free one, and frees it when the node goes.
+ * spec.podCIDRs, the next free one after the last given (CidrSet.AllocateNext
+ * goes round the range), and frees it when the node goes.
  */
 import { R } from '../api/kinds.ts';
 import type { Node } from '../api/types.ts';
@@ -18,12 +19,16 @@ export function nodeIpamController(options: NodeIpamOptions = {}): Controller {
   const [a, b] = (options.clusterCIDR ?? '10.244.0.0/16').split('.').map(Number);
   let nodes: Informer<Node>;
   const used = new Map<number, string>();
+  /** CidrSet.nextCandidate: the search for a free range starts after the last one given. */
+  let nextCandidate = 0;
   const indexOf = (cidr: string | undefined) => {
     const m = /^(\d+)\.(\d+)\.(\d+)\.0\/24$/.exec(cidr ?? '');
     return m && Number(m[1]) === a && Number(m[2]) === b ? Number(m[3]) : undefined;
   };
   return {
     name: 'node-ipam-controller',
+    // The range allocator records its events as "cidrAllocator".
+    eventSource: 'cidrAllocator',
     setup(ctx) {
       nodes = ctx.informers.informer<Node>(R.nodes);
       nodes.on({
@@ -42,14 +47,21 @@ export function nodeIpamController(options: NodeIpamOptions = {}): Controller {
     reconcile(name, ctx) {
       const node = nodes.get(undefined, name);
       if (!node || node.spec?.podCIDR) return;
-      let i = 0;
-      while (used.has(i) && i < 256) i++;
-      if (i >= 256) {
+      let i = -1;
+      for (let k = 0; k < 256; k++) {
+        const candidate = (nextCandidate + k) % 256;
+        if (!used.has(candidate)) {
+          i = candidate;
+          break;
+        }
+      }
+      if (i < 0) {
         ctx.recorder.event(node, 'Normal', 'CIDRNotAvailable', `Node ${name} status is now: CIDRNotAvailable`);
         return;
       }
       const cidr = `${a}.${b}.${i}.0/24`;
       used.set(i, name);
+      nextCandidate = (i + 1) % 256;
       try {
         ctx.client.patch(R.nodes, undefined, name, { spec: { podCIDR: cidr, podCIDRs: [cidr] } }, 'merge');
       } catch (e) {

@@ -374,6 +374,8 @@ export function nodeLifecycleController(): Controller {
 
   return {
     name: 'node-lifecycle-controller',
+    // Upstream's node lifecycle controller records its events as "node-controller".
+    eventSource: 'node-controller',
     setup(c) {
       ctx = c;
       nodes = ctx.informers.informer<Node>(R.nodes);

@@ -28,15 +28,18 @@ export function podGarbageCollector(): Controller {
   /** Missing node name -> when it was first found missing. */
   const quarantine = new Map<string, number>();
 
+  /** markFailedAndDeletePod(WithCondition): a pod not yet finished is marked Failed first, then deleted with grace 0. */
   const forceDelete = (pod: Stored<Pod>, condition?: { reason: string; message: string }) => {
     try {
-      if (condition && !isPodTerminal(pod)) {
+      if (!isPodTerminal(pod)) {
         const next = clone(pod);
         next.status = { ...(next.status ?? {}), phase: 'Failed' };
-        next.status.conditions = [
-          ...(next.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'),
-          { type: 'DisruptionTarget', status: 'True', lastTransitionTime: ctx.clock.iso(), ...condition },
-        ];
+        if (condition) {
+          next.status.conditions = [
+            ...(next.status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget'),
+            { type: 'DisruptionTarget', status: 'True', lastTransitionTime: ctx.clock.iso(), ...condition },
+          ];
+        }
         ctx.client.updateStatus(R.pods, next);
       }
       ctx.client.delete(R.pods, pod.metadata.namespace, pod.metadata.name, { gracePeriodSeconds: 0 });
@@ -51,10 +54,18 @@ export function podGarbageCollector(): Controller {
     // gcTerminated
     const threshold = ctx.config.terminatedPodGCThreshold;
     if (threshold > 0) {
-      const terminated = all.filter((p) => isPodTerminal(p) && !p.metadata.deletionTimestamp);
+      // isPodTerminated: any phase but Pending, Running and Unknown.
+      const terminated = all.filter((p) => !['Pending', 'Running', 'Unknown'].includes(p.status?.phase ?? ''));
       const excess = terminated.length - threshold;
       if (excess > 0) {
-        terminated.sort((a, b) => (a.metadata.creationTimestamp < b.metadata.creationTimestamp ? -1 : a.metadata.creationTimestamp > b.metadata.creationTimestamp ? 1 : 0));
+        // byEvictionAndCreationTimestamp: evicted pods first, then the oldest, names breaking ties.
+        const evicted = (p: Pod) => (p.status?.phase === 'Failed' && p.status?.reason === 'Evicted' ? 0 : 1);
+        terminated.sort(
+          (a, b) =>
+            evicted(a) - evicted(b) ||
+            (a.metadata.creationTimestamp < b.metadata.creationTimestamp ? -1 : a.metadata.creationTimestamp > b.metadata.creationTimestamp ? 1 : 0) ||
+            (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0),
+        );
         for (const p of terminated.slice(0, excess)) forceDelete(p);
       }
     }
@@ -63,7 +74,8 @@ export function podGarbageCollector(): Controller {
       if (!p.metadata.deletionTimestamp || !p.spec.nodeName) continue;
       const node = nodes.get(undefined, p.spec.nodeName);
       if (!node) continue;
-      const outOfService = (node.spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/out-of-service' && t.effect === 'NoExecute');
+      // TaintKeyExists: the key alone counts, whatever the effect.
+      const outOfService = (node.spec?.taints ?? []).some((t) => t.key === 'node.kubernetes.io/out-of-service');
       const ready = getCondition(node.status?.conditions, 'Ready')?.status === 'True';
       if (outOfService && !ready) forceDelete(p, { reason: 'DeletionByPodGC', message: 'PodGC: node is out-of-service' });
     }

@@ -154,12 +154,15 @@ function manageReplicas(
           ctx.recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
           created++;
         } catch (e) {
+          // A namespace being terminated refuses every creation: upstream counts it as done,
+          // with no event and no error (NamespaceTerminatingCause).
+          if (isStatusError(e, 'Forbidden') && (e as Error).message.includes('because it is being terminated')) {
+            created++;
+            continue;
+          }
           failures++;
           firstError ??= e as Error;
-          // A namespace being terminated refuses creations; upstream records no event for it.
-          if (!(isStatusError(e, 'Forbidden') && (e as Error).message.includes('because it is being terminated'))) {
-            ctx.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
-          }
+          ctx.recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
         }
       }
       remaining -= batch;

@@ -6,6 +6,7 @@
 import { R } from '../api/kinds.ts';
 import type { KubeObject, Namespace } from '../api/types.ts';
 import { isStatusError } from '../api/errors.ts';
+import { deepEqual } from '../api/meta.ts';
 import type { Informer } from '../client/informer.ts';
 import type { Controller } from './manager.ts';
 
@@ -40,8 +41,13 @@ export function rootCACertPublisher(caBundle: string): Controller {
             metadata: { name: ROOT_CA_CONFIGMAP, namespace: name, annotations: { 'kubernetes.io/description': DESCRIPTION } },
             data: want,
           });
-        } else if (cm.data?.['ca.crt'] !== caBundle) {
-          ctx.client.update(R.configMaps, { ...cm, data: want });
+        } else if (!deepEqual(cm.data, want) || !cm.metadata.annotations?.['kubernetes.io/description']) {
+          // Upstream replaces the whole data map and puts the description back.
+          ctx.client.update(R.configMaps, {
+            ...cm,
+            metadata: { ...cm.metadata, annotations: { ...(cm.metadata.annotations ?? {}), 'kubernetes.io/description': DESCRIPTION } },
+            data: want,
+          });
         }
       } catch (e) {
         if (isStatusError(e, 'AlreadyExists') || isStatusError(e, 'Forbidden') || isStatusError(e, 'NotFound') || isStatusError(e, 'Conflict')) return;

@@ -129,7 +129,8 @@ export function taintEvictionController(): Controller {
         update: (o, p) => {
           if (o.spec.nodeName !== p.spec.nodeName || !deepEqual(o.spec.tolerations, p.spec.tolerations)) onPod(p);
         },
-        delete: (p) => cancel(`${p.metadata.namespace}/${p.metadata.name}`),
+        // A pod gone before its eviction: the scheduled work is cancelled, with an event, as upstream's handlePodUpdate does.
+        delete: (p) => cancel(`${p.metadata.namespace}/${p.metadata.name}`, p),
       });
     },
     reconcile() {},

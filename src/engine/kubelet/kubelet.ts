@@ -22,7 +22,7 @@ import { Informer } from '../client/informer.ts';
 import type { EventRecorder } from '../client/events.ts';
 import { type NodeConfig, healthyConditions, newNode } from './node-status.ts';
 import { HostLocalIPAM } from './host-local-ipam.ts';
-import { PodWorker } from './pod-worker.ts';
+import { type ConnectOutcome, PodWorker } from './pod-worker.ts';
 import type { PodUsageSample, StandingUsage } from '../api/metrics.ts';
 
 /** nodeStatusUpdateFrequency and the lease renew interval (0.25 x the 40 s lease). */
@@ -111,6 +111,14 @@ export class Kubelet {
       if (containers.length) out.push({ namespace: w.pod.metadata.namespace ?? '', name: w.pod.metadata.name, uid: w.uid, labels: { ...(w.pod.metadata.labels ?? {}) }, containers });
     }
     return out;
+  }
+
+  /** A new connection to a port of a pod of this node (the network model's data plane). */
+  connect(podUid: string, port: number, protocol = 'TCP'): ConnectOutcome {
+    if (!this.alive) return { ok: false, kind: 'timeout', why: `node ${this.nodeName} is down` };
+    const w = this.workers.get(podUid);
+    if (!w) return { ok: false, kind: 'unreachable', why: `no pod with that address runs on node ${this.nodeName}` };
+    return w.connect(port, protocol);
   }
 
   /** Log lines of a container of a pod on this node (kubectl logs). */
@@ -291,16 +299,17 @@ export class Kubelet {
       for (const p of active) used += podRequests(p).get(r) ?? 0;
       const capacity = resourceAmount(r, alloc[r]);
       if (used + amount > capacity) {
-        return { reason: `Out${r}`, message: `Pod was rejected: Node didn't have enough resource: ${r}, requested: ${amount}, used: ${used}, capacity: ${capacity}` };
+        return { reason: `OutOf${r}`, message: `Node didn't have enough resource: ${r}, requested: ${amount}, used: ${used}, capacity: ${capacity}` };
       }
     }
     return undefined;
   }
 
+  /** rejectPod: the event carries the admission message, the pod status says it was rejected. */
   private reject(pod: Stored<Pod>, reason: string, message: string): void {
     this.o.recorder.event(pod, 'Warning', reason, message);
     try {
-      this.o.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name, { status: { phase: 'Failed', reason, message } }, 'merge', { subresource: 'status' });
+      this.o.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name, { status: { phase: 'Failed', reason, message: `Pod was rejected: ${message}` } }, 'merge', { subresource: 'status' });
     } catch (e) {
       if (!isStatusError(e, 'NotFound')) throw e;
     }

@@ -18,6 +18,14 @@ import type { EventRecorder } from '../client/events.ts';
 import type { ContainerUsage, StandingUsage } from '../api/metrics.ts';
 import { milliValue, value as quantityValue } from '../api/quantity.ts';
 import { type ContainerBehaviour, containerBehaviour, execProbe, logsUntil, sigtermOutcome } from './behaviour.ts';
+import { execDuration } from './behaviour/hooks.ts';
+import { listenPorts } from './behaviour/ports.ts';
+
+/** minimumGracePeriodInSeconds: what a container still gets after a preStop hook used up its grace period. */
+const MINIMUM_GRACE_PERIOD_S = 2;
+
+/** What a new TCP connection to a port of the pod finds. */
+export type ConnectOutcome = { ok: true; container: string } | { ok: false; kind: 'refused' | 'timeout' | 'unreachable'; why: string };
 
 /** flowcontrol backoff of crashing containers and failing pulls: 10 s doubling to 300 s, reset after 600 s. */
 export const BACKOFF_INITIAL_MS = 10_000;
@@ -74,6 +82,8 @@ interface Run {
   probes: { readyOk: number; readyFail: number; liveFail: number; startupOk: boolean; startupFail: number };
   /** A restart is already scheduled. */
   pendingStart: boolean;
+  /** When the current process got SIGTERM: it stops accepting connections then. */
+  sigtermAt?: number;
 }
 
 function podFullName(pod: Stored<Pod>): string {
@@ -111,7 +121,8 @@ export class PodWorker {
   start(restartedAfterReboot = false): void {
     const now = this.env.clock.now();
     this.startTime = this.pod.status?.startTime ? Date.parse(this.pod.status.startTime) : now;
-    this.podIP = this.env.allocateIP();
+    // A hostNetwork pod shares the node's network namespace and address.
+    this.podIP = this.pod.spec.hostNetwork ? this.env.hostIP : this.env.allocateIP();
     if (restartedAfterReboot) {
       // The machine restarted: every container that was running ended with it.
       for (const r of this.runs) {
@@ -284,6 +295,8 @@ export class PodWorker {
         r.state = 'waiting';
         r.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image ${JSON.stringify(image)}` };
         this.env.recorder.event(pod, 'Normal', 'BackOff', `Back-off pulling image ${JSON.stringify(image)}`, containerPath(r));
+        // startContainer reports the puller's error as a Failed event too.
+        this.env.recorder.event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', containerPath(r));
         this.requestSync(pb.lastUpdate + pb.ms - now);
         return;
       }
@@ -315,6 +328,7 @@ export class PodWorker {
     this.env.recorder.event(pod, 'Normal', 'Created', `Created container: ${r.spec.name}`, containerPath(r));
     r.behaviour = b;
     r.terminated = undefined;
+    r.sigtermAt = undefined;
     if (b.startError) {
       this.env.recorder.event(pod, 'Warning', 'Failed', `Error: ${b.startError}`, containerPath(r));
       r.startedAt = now;
@@ -359,12 +373,10 @@ export class PodWorker {
       };
       r.timers.push(this.env.clock.schedule(0, this.label(r, kind), run));
     };
-    if (!r.spec.readinessProbe) {
-      // Without a readiness probe a container is ready once started (and once the behaviour says so).
-      const after = r.behaviour?.readyAfterMs ?? 0;
-      if (after > 0) r.timers.push(this.env.clock.schedule(after, this.label(r, 'ready'), () => this.setReady(r, true)));
-      else if (r.started) r.ready = true;
-    }
+    // Without a readiness probe the kubelet counts a container ready once it has started (and passed
+    // its startup probe): it cannot know when the process listens (readyAfterMs), and that is the
+    // reason readiness probes exist.
+    if (!r.spec.readinessProbe && r.started) r.ready = true;
     tick('startup');
     tick('readiness');
     tick('liveness');
@@ -384,7 +396,7 @@ export class PodWorker {
       if (ok) {
         r.probes.startupOk = true;
         r.started = true;
-        if (!r.spec.readinessProbe && (r.behaviour?.readyAfterMs ?? 0) <= elapsed) r.ready = true;
+        if (!r.spec.readinessProbe) r.ready = true;
         this.flush();
       } else if (++r.probes.startupFail >= failure) {
         this.killForProbe(r, 'startup');
@@ -442,6 +454,7 @@ export class PodWorker {
     if (r.state !== 'running' || !r.behaviour) return;
     const now = this.env.clock.now();
     this.clearTimers(r);
+    r.sigtermAt = now;
     const out = sigtermOutcome(r.behaviour, now - (r.startedAt ?? now));
     const graceMs = Math.max(0, graceSeconds) * 1000;
     const startedAt = r.startedAt ?? now;
@@ -463,10 +476,62 @@ export class PodWorker {
     for (const r of this.runs) {
       if (r.state === 'running') {
         this.env.recorder.event(this.pod, 'Normal', 'Killing', `Stopping container ${r.spec.name}`, containerPath(r));
-        this.kill(r, grace);
+        const hookMs = grace > 0 ? this.preStopMs(r, grace * 1000) : 0;
+        if (hookMs > 0) {
+          // killContainer: the preStop hook runs first, and its time comes out of the grace period.
+          this.clearTimers(r);
+          r.timers.push(this.env.clock.schedule(hookMs, this.label(r, 'preStop'), () => this.kill(r, Math.max(grace - hookMs / 1000, MINIMUM_GRACE_PERIOD_S))));
+        } else this.kill(r, grace);
       } else this.clearTimers(r);
     }
     this.maybeFinishTermination();
+  }
+
+  /** How long the container's preStop hook runs, capped at the grace period. */
+  private preStopMs(r: Run, graceMs: number): number {
+    const hook = r.spec.lifecycle?.preStop as { exec?: { command?: string[] }; sleep?: { seconds?: number } } | undefined;
+    if (!hook || !r.behaviour) return 0;
+    let ms = 0;
+    if (hook.sleep) ms = Math.max(0, Number(hook.sleep.seconds ?? 0)) * 1000;
+    else if (hook.exec) ms = execDuration(r.behaviour, hook.exec.command ?? [], this.env.clock.now() - (r.startedAt ?? 0));
+    return Math.min(ms, graceMs);
+  }
+
+  /**
+   * A new TCP connection to `port` of this pod: accepted when a container
+   * that listens there is running, has started listening (readyAfterMs of
+   * its behaviour) and has not been sent SIGTERM; refused otherwise; a hung
+   * process accepts nothing in time.
+   */
+  connect(port: number, protocol = 'TCP'): ConnectOutcome {
+    const who = `${this.pod.metadata.namespace}/${this.pod.metadata.name}`;
+    if (this.stopped || this.finished) return { ok: false, kind: 'unreachable', why: `pod ${who} has no network any more` };
+    const serving = this.runs.filter((r) => !r.init || r.sidecar);
+    let listener: Run | undefined;
+    const known: number[] = [];
+    for (const r of serving) {
+      const ports = listenPorts(r.spec, protocol);
+      if (ports === 'any' || ports.includes(port)) {
+        listener = r;
+        if (ports !== 'any') break;
+      } else known.push(...ports);
+    }
+    if (!listener) {
+      return { ok: false, kind: 'refused', why: `nothing listens on port ${port} in pod ${who}${known.length ? ` (its containers listen on ${[...new Set(known)].join(', ')})` : ''}` };
+    }
+    const r = listener;
+    const c = `container "${r.spec.name}" of pod ${who}`;
+    if (r.state !== 'running' || !r.behaviour || r.startedAt === undefined) {
+      return { ok: false, kind: 'refused', why: `${c} is not running${r.state === 'waiting' ? ` (${r.waiting.reason})` : r.terminated ? ` (it exited with code ${r.terminated.exitCode})` : ''}` };
+    }
+    const now = this.env.clock.now();
+    const elapsed = now - r.startedAt;
+    if (r.sigtermAt !== undefined) return { ok: false, kind: 'refused', why: `${c} stopped listening when it got SIGTERM ${formatDuration(now - r.sigtermAt)} ago` };
+    if (r.behaviour.hangAfterMs !== undefined && elapsed >= r.behaviour.hangAfterMs) return { ok: false, kind: 'timeout', why: `${c} hangs and does not answer` };
+    if (elapsed < r.behaviour.readyAfterMs) {
+      return { ok: false, kind: 'refused', why: `${c} is not listening yet (it listens ${formatDuration(r.behaviour.readyAfterMs)} after it starts, ${formatDuration(r.behaviour.readyAfterMs - elapsed)} from now)` };
+    }
+    return { ok: true, container: r.spec.name };
   }
 
   private maybeFinishTermination(): void {
@@ -478,13 +543,13 @@ export class PodWorker {
     } catch (e) {
       if (!isStatusError(e, 'NotFound') && !isStatusError(e, 'Conflict')) throw e;
     }
-    this.env.releaseIP(this.podIP);
+    if (!this.pod.spec.hostNetwork) this.env.releaseIP(this.podIP);
   }
 
   /** The pod is gone from the API server. */
   gone(): void {
     this.stop();
-    this.env.releaseIP(this.podIP);
+    if (!this.pod.spec.hostNetwork) this.env.releaseIP(this.podIP);
     this.env.onDone(this.uid);
   }
 

@@ -6,7 +6,7 @@
  * A plugin imports only this module and `api`. It gets typed node snapshots,
  * never bare names, and keeps per-cycle data under typed StateKeys.
  */
-import type { Node, Pod, Stored } from '../api/types.ts';
+import type { Container, Node, Pod, Stored } from '../api/types.ts';
 import { podRequests } from '../api/pod.ts';
 import { resourceAmount } from '../api/quantity.ts';
 
@@ -81,29 +81,27 @@ export interface PodInfo {
 
 export function newPodInfo(pod: Stored<Pod>): PodInfo {
   const requests = podRequests(pod);
-  let cpu = 0;
-  let mem = 0;
-  for (const c of pod.spec.containers ?? []) {
-    const r = (c.resources?.requests ?? {}) as Record<string, string>;
-    cpu += r.cpu !== undefined ? resourceAmount('cpu', r.cpu) : DEFAULT_MILLI_CPU_REQUEST;
-    mem += r.memory !== undefined ? resourceAmount('memory', r.memory) : DEFAULT_MEMORY_REQUEST;
-  }
-  for (const c of pod.spec.initContainers ?? []) {
-    const r = (c.resources?.requests ?? {}) as Record<string, string>;
-    const ic = r.cpu !== undefined ? resourceAmount('cpu', r.cpu) : DEFAULT_MILLI_CPU_REQUEST;
-    const im = r.memory !== undefined ? resourceAmount('memory', r.memory) : DEFAULT_MEMORY_REQUEST;
-    if (c.restartPolicy === 'Always') {
-      cpu += ic;
-      mem += im;
-    } else {
-      cpu = Math.max(cpu, ic);
-      mem = Math.max(mem, im);
-    }
-  }
-  const overhead = (pod.spec.overhead ?? {}) as Record<string, string>;
-  if (overhead.cpu) cpu += resourceAmount('cpu', overhead.cpu);
-  if (overhead.memory) mem += resourceAmount('memory', overhead.memory);
-  return { pod, requests, nonZeroCpu: cpu, nonZeroMemory: mem };
+  // resourcehelper.PodRequests with NonMissingContainerRequests: every container
+  // (init containers and sidecars included) that requests no cpu or memory counts
+  // the defaults, then init containers and sidecars combine as for real requests.
+  const withDefaults = (c: Container): Container => {
+    const r = { ...((c.resources?.requests ?? {}) as Record<string, string>) };
+    if (r.cpu === undefined) r.cpu = `${DEFAULT_MILLI_CPU_REQUEST}m`;
+    if (r.memory === undefined) r.memory = String(DEFAULT_MEMORY_REQUEST);
+    return { ...c, resources: { ...c.resources, requests: r } };
+  };
+  const nonZero = podRequests({
+    spec: { ...pod.spec, containers: (pod.spec.containers ?? []).map(withDefaults), initContainers: pod.spec.initContainers?.map(withDefaults) },
+  });
+  return { pod, requests, nonZeroCpu: nonZero.get('cpu') ?? 0, nonZeroMemory: nonZero.get('memory') ?? 0 };
+}
+
+/**
+ * calculateResourceAllocatableRequest's bypass: a scalar resource (extended,
+ * hugepages, ...) the pod does not request is left out of the score.
+ */
+export function scoresResource(pi: PodInfo, resource: string): boolean {
+  return resource === 'cpu' || resource === 'memory' || resource === 'ephemeral-storage' || (pi.requests.get(resource) ?? 0) > 0;
 }
 
 /**

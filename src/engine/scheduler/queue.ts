@@ -33,6 +33,13 @@ export class SchedulingQueue {
   private readonly start: number;
   private backoffFlushScheduled = false;
   private leftoverFlushScheduled = false;
+  /**
+   * When each pod entered activeQ, in order: the tie-break for pods the sort
+   * plugin finds equal (same priority, same instant), standing in for the
+   * nanosecond timestamps that order them upstream.
+   */
+  private readonly arrival = new WeakMap<QueuedPodInfo, number>();
+  private arrivals = 0;
 
   constructor(private readonly o: QueueOptions) {
     this.start = o.clock.now();
@@ -198,9 +205,16 @@ export class SchedulingQueue {
   private pushActive(q: QueuedPodInfo): void {
     if (this.activeUids.has(q.pod.metadata.uid)) return;
     this.activeUids.add(q.pod.metadata.uid);
+    this.arrival.set(q, this.arrivals++);
     this.active.push(q);
     this.up(this.active.length - 1);
     this.o.onActive();
+  }
+
+  private less(a: QueuedPodInfo, b: QueuedPodInfo): boolean {
+    if (this.o.less(a, b)) return true;
+    if (this.o.less(b, a)) return false;
+    return (this.arrival.get(a) ?? 0) < (this.arrival.get(b) ?? 0);
   }
 
   private heapify(): void {
@@ -211,7 +225,7 @@ export class SchedulingQueue {
     const h = this.active;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.o.less(h[i], h[p])) break;
+      if (!this.less(h[i], h[p])) break;
       [h[i], h[p]] = [h[p], h[i]];
       i = p;
     }
@@ -223,8 +237,8 @@ export class SchedulingQueue {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < h.length && this.o.less(h[l], h[m])) m = l;
-      if (r < h.length && this.o.less(h[r], h[m])) m = r;
+      if (l < h.length && this.less(h[l], h[m])) m = l;
+      if (r < h.length && this.less(h[r], h[m])) m = r;
       if (m === i) return;
       [h[i], h[m]] = [h[m], h[i]];
       i = m;

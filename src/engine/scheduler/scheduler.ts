@@ -267,6 +267,8 @@ export class Scheduler {
     this.decisions.set(key, decision);
     const all = this.nodeOrder.map((n) => this.nodeInfos.get(n)!);
     const rejectedBy = new Set<string>();
+    // ErrNoNodesAvailable: rejected by no plugin, so any cluster event (a node registering) retries it.
+    if (!all.length) return this.fail(q, pod, decision, 'no nodes available to schedule pods', rejectedBy, false);
 
     // PreFilter
     let allowed: Set<string> | undefined;

@@ -4,7 +4,7 @@
  * standard deviation of the requested fractions). Best-effort pods are not
  * scored.
  */
-import { type PreScorePlugin, type ScorePlugin, MAX_NODE_SCORE, SKIP, SUCCESS, StateKey, type PodInfo, newPodInfo } from '../framework.ts';
+import { type PreScorePlugin, type ScorePlugin, MAX_NODE_SCORE, SKIP, SUCCESS, StateKey, type PodInfo, newPodInfo, scoresResource } from '../framework.ts';
 import type { ResourceSpec } from './node-resources-fit.ts';
 
 export const NODE_RESOURCES_BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
@@ -19,7 +19,8 @@ export function nodeResourcesBalancedAllocation(args: { resources?: ResourceSpec
     name: NODE_RESOURCES_BALANCED_ALLOCATION,
     preScore(state, pod) {
       const pi = newPodInfo(pod);
-      if (![...pi.requests.values()].some((v) => v > 0)) return SKIP;
+      // isBestEffortPod: nothing requested of the resources this plugin scores.
+      if (!resources.some((r) => (pi.requests.get(r.name) ?? 0) > 0)) return SKIP;
       state.write(key, pi);
       return SUCCESS;
     },
@@ -28,7 +29,7 @@ export function nodeResourcesBalancedAllocation(args: { resources?: ResourceSpec
       const fractions: number[] = [];
       for (const r of resources) {
         const alloc = node.allocatable.get(r.name) ?? 0;
-        if (alloc === 0) continue;
+        if (alloc === 0 || !scoresResource(pi, r.name)) continue;
         const req = (node.requested.get(r.name) ?? 0) + (pi.requests.get(r.name) ?? 0);
         fractions.push(Math.min(1, req / alloc));
       }

@@ -16,6 +16,7 @@ import {
   SUCCESS,
   StateKey,
   newPodInfo,
+  scoresResource,
   status,
 } from '../framework.ts';
 
@@ -44,13 +45,19 @@ const DEFAULT_RESOURCES: ResourceSpec[] = [
   { name: 'memory', weight: 1 },
 ];
 
-/** The reason a node cannot hold the pod's requests, in upstream words. */
+/** Resources fitsRequest checks first, in this order; others (extended, hugepages) follow by name. */
+const FIRST_CHECKED = ['cpu', 'memory', 'ephemeral-storage'];
+
+/** The reason a node cannot hold the pod's requests, in upstream words and order (fitsRequest). */
 export function insufficient(pi: PodInfo, node: NodeInfo, ignored: ReadonlySet<string> = new Set()): { reasons: string[]; unresolvable: boolean } {
   const reasons: string[] = [];
   let unresolvable = false;
   const allowedPods = node.allocatable.get('pods') ?? 0;
   if (node.pods.size + 1 > allowedPods) reasons.push('Too many pods');
-  for (const [r, want] of pi.requests) {
+  const names = [...pi.requests.keys()].filter((r) => r !== 'pods');
+  const ordered = [...FIRST_CHECKED.filter((r) => names.includes(r)), ...names.filter((r) => !FIRST_CHECKED.includes(r)).sort()];
+  for (const r of ordered) {
+    const want = pi.requests.get(r)!;
     if (want <= 0 || ignored.has(r)) continue;
     const alloc = node.allocatable.get(r) ?? 0;
     const used = node.requested.get(r) ?? 0;
@@ -81,7 +88,8 @@ function brokenLinear(shape: Array<{ utilization: number; score: number }>): (u:
         if (i === 0) return pts[0].y;
         const a = pts[i - 1];
         const b = pts[i];
-        return Math.trunc(a.y + ((b.y - a.y) * (u - a.x)) / (b.x - a.x));
+        // Go's integer division: the slope term truncates toward zero before it is added.
+        return a.y + Math.trunc(((b.y - a.y) * (u - a.x)) / (b.x - a.x));
       }
     }
     return pts[pts.length - 1].y;
@@ -118,16 +126,21 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlug
       let weights = 0;
       for (const r of resources) {
         const alloc = node.allocatable.get(r.name) ?? 0;
-        if (alloc === 0) continue;
+        if (alloc === 0 || !scoresResource(pi, r.name)) continue;
         const req = requestedWithPod(node, pi, r.name);
         let s: number;
         if (strategy === 'MostAllocated') s = mostRequested(req, alloc);
-        else if (ratio) s = ratio(Math.trunc(Math.min(req, alloc) * 100 / alloc));
-        else s = leastRequested(req, alloc);
+        else if (ratio) {
+          s = ratio(req > alloc ? 100 : Math.trunc((req * 100) / alloc));
+          // RequestedToCapacityRatio averages only the resources that scored above 0.
+          if (s <= 0) continue;
+        } else s = leastRequested(req, alloc);
         total += s * r.weight;
         weights += r.weight;
       }
-      return weights === 0 ? 0 : Math.trunc(total / weights);
+      if (weights === 0) return 0;
+      // RequestedToCapacityRatio rounds the mean (math.Round: half away from zero); the others divide as integers.
+      return ratio ? Math.round(total / weights) : Math.trunc(total / weights);
     },
     events: () => ['NodeAdd', 'NodeUpdateAllocatable', 'AssignedPodDelete', 'UnscheduledPodUpdate'],
   };
