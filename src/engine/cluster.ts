@@ -22,6 +22,11 @@ import { ttlAfterFinishedController } from './controllers/ttl-after-finished.ts'
 import { horizontalPodAutoscalerController } from './controllers/horizontal-pod-autoscaler.ts';
 import { MetricsServer } from './metrics/metrics-server.ts';
 import { namespaceController } from './controllers/namespace.ts';
+import { persistentVolumeController } from './controllers/persistentvolume.ts';
+import { pvcProtectionController } from './controllers/pvc-protection.ts';
+import { pvProtectionController } from './controllers/pv-protection.ts';
+import { resourceQuotaController } from './controllers/resourcequota.ts';
+import { externalProvisioner } from './storage/external-provisioner.ts';
 import type { ResourceMetricsSource } from './api/metrics.ts';
 import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
 import { taintEvictionController } from './controllers/taint-eviction.ts';
@@ -73,6 +78,8 @@ export interface ClusterOptions {
   disabledControllers?: readonly string[];
   scheduler?: SchedulerConfiguration;
   admission?: AdmissionOptions;
+  /** Install the default StorageClass `standard` (WaitForFirstConsumer, as kind's); default true. */
+  defaultStorageClass?: boolean;
   /** Tasks allowed at one instant before a livelock is reported. */
   maxTasksPerInstant?: number;
   /** kube-proxy's mode on every node: iptables (default) or ipvs. */
@@ -196,6 +203,18 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     spec: { controller: INGRESS_CONTROLLER },
   } as KubeObject);
 
+  // A default StorageClass, as kind installs one: local-path volumes provisioned once a pod is scheduled.
+  if (options.defaultStorageClass !== false) {
+    bootstrap.create(R.storageClasses, {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'rancher.io/local-path',
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'WaitForFirstConsumer',
+    } as KubeObject);
+  }
+
   // Filled once the kubelets exist; metrics-server scrapes the live ones.
   const kubelets = new Map<string, Kubelet>();
   const metricsServer = new MetricsServer({ clock, scrape: () => [...kubelets.values()].flatMap((k) => k.resourceUsage(loads)) });
@@ -216,6 +235,10 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     ttlAfterFinishedController(),
     horizontalPodAutoscalerController(metricsServer),
     namespaceController(),
+    persistentVolumeController(),
+    pvcProtectionController(),
+    pvProtectionController(),
+    resourceQuotaController(),
     podGarbageCollector(),
     garbageCollector(),
     endpointSliceController(),
@@ -236,7 +259,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   // Outside kube-controller-manager: the cloud-controller-manager's service controller and the ingress controller.
   const addons = new ControllerManager(
     { clock, random, clientFor: (name) => system(name), events, onError: (e) => trace.record({ kind: 'reconcile-error', ...e }) },
-    [serviceController(cloud), ingressController(ingressAddress)].filter((c) => !disabled.has(c.name)),
+    [serviceController(cloud), ingressController(ingressAddress), externalProvisioner()].filter((c) => !disabled.has(c.name)),
   );
   addons.start();
 
