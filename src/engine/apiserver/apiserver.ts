@@ -505,6 +505,14 @@ export class ApiServer {
     if (res.unknownFields.length) {
       throw badRequest(prefix + 'strict decoding error: ' + res.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`).join(', '));
     }
+    // Convert_v1_Secret_To_core_Secret: stringData is written into data (winning over it) and never stored.
+    const stringData = (obj as { stringData?: unknown }).stringData;
+    if (type.kind === 'Secret' && stringData && typeof stringData === 'object' && !Array.isArray(stringData)) {
+      const data = { ...((obj as { data?: Record<string, string> }).data ?? {}) };
+      for (const [k, v] of Object.entries(stringData as Record<string, unknown>)) if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+      (obj as { data?: Record<string, string> }).data = data;
+      delete (obj as { stringData?: unknown }).stringData;
+    }
     return obj;
   }
 
