@@ -170,7 +170,7 @@ export function resourceReplicas(
     if (withinTolerance(ratio)) return { replicas: currentReplicas, utilization, rawAverage };
     return { replicas: Math.ceil(ratio * readyCount), utilization, rawAverage };
   }
-  if (missing.size) {
+  if (missing.size && ratio !== 1) {
     // Missing pods count as using 100% (or the target, if higher) on a scale-down, and nothing on a scale-up.
     const fallback = Math.max(100, target);
     for (const n of missing) metrics.set(n, { value: ratio < 1 ? Math.trunc(((requests.get(n) ?? 0) * fallback) / 100) : 0, timestamp: 0, windowMs: 0 });
@@ -211,7 +211,7 @@ export function rawResourceReplicas(
     if (withinTolerance(ratio)) return { replicas: currentReplicas, rawAverage: usage };
     return { replicas: Math.ceil(ratio * readyCount), rawAverage: usage };
   }
-  if (missing.size) for (const n of missing) metrics.set(n, { value: ratio < 1 ? targetAverage : 0, timestamp: 0, windowMs: 0 });
+  if (missing.size && ratio !== 1) for (const n of missing) metrics.set(n, { value: ratio < 1 ? targetAverage : 0, timestamp: 0, windowMs: 0 });
   if (scaleUpWithUnready) for (const n of unready) metrics.set(n, { value: 0, timestamp: 0, windowMs: 0 });
   const newRatio = average(metrics) / targetAverage;
   if (withinTolerance(newRatio) || (ratio < 1 && newRatio > 1) || (ratio > 1 && newRatio < 1)) return { replicas: currentReplicas, rawAverage: usage };
