@@ -49,3 +49,56 @@ describe('daemonset-controller', () => {
     expect(t.list(R.controllerRevisions, 'default').length).toBe(2);
   });
 });
+
+describe('daemonset-controller, updates and failures', () => {
+  const slowReady = (d: DaemonSet, image: string) => {
+    d.spec.template.spec!.containers[0].image = image;
+    d.spec.template.metadata!.annotations = { 'kubecuke.io/ready-after': '10s' };
+    d.spec.template.spec!.containers[0].readinessProbe = { httpGet: { path: '/', port: 80 }, periodSeconds: 1 };
+  };
+
+  it('with maxSurge, starts the new pod before deleting the old one', () => {
+    const t = testCluster();
+    t.apply(ds('  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}'));
+    t.update<DaemonSet>(R.daemonSets, 'agent', (d) => slowReady(d, 'fluentd:2'));
+    // One new pod beside an old one on one node, nothing deleted yet.
+    expect(t.pods('agent-').length).toBe(4);
+    expect(t.events('SuccessfulDelete').length).toBe(0);
+    expect(t.until(() => (t.pods('agent-') as Stored<Pod>[]).filter((p) => !p.metadata.deletionTimestamp && p.spec.containers[0].image === 'fluentd:2').length === 3, 120_000)).toBeGreaterThan(0);
+  });
+
+  it('with maxUnavailable 1, deletes one old pod at a time', () => {
+    const t = testCluster();
+    t.apply(ds());
+    t.update<DaemonSet>(R.daemonSets, 'agent', (d) => slowReady(d, 'fluentd:2'));
+    expect(t.events('SuccessfulDelete').length).toBe(1);
+  });
+
+  it('with OnDelete, leaves running pods alone', () => {
+    const t = testCluster();
+    t.apply(ds('  updateStrategy: {type: OnDelete}'));
+    t.update<DaemonSet>(R.daemonSets, 'agent', (d) => (d.spec.template.spec!.containers[0].image = 'fluentd:2'));
+    t.pass(60_000);
+    expect((t.pods('agent-') as Stored<Pod>[]).every((p) => p.spec.containers[0].image === 'fluentd:1')).toBe(true);
+  });
+
+  it('replaces a failed daemon pod and says so', () => {
+    const t = testCluster();
+    t.apply(ds());
+    const pod = t.pods('agent-')[0] as Stored<Pod>;
+    t.cluster.client().updateStatus(R.pods, { ...pod, status: { ...pod.status, phase: 'Failed' } });
+    t.cluster.settle();
+    expect(t.events('FailedDaemonPod')[0].message).toBe(`Found failed daemon pod default/${pod.metadata.name} on node ${pod.spec.nodeName}, will try to kill it`);
+    expect(t.until(() => t.pods('agent-').filter((p) => (p as Stored<Pod>).status?.phase === 'Running').length === 3)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('removes the pod of a node that stops matching the selector', () => {
+    const t = testCluster();
+    t.apply(ds().replace('    spec:\n', '    spec:\n      nodeSelector: {role: agent}\n'));
+    expect(t.pods('agent-').length).toBe(0);
+    t.update(R.nodes, 'node-1', (n) => (n.metadata.labels = { ...n.metadata.labels, role: 'agent' }));
+    expect((t.pods('agent-') as Stored<Pod>[]).map((p) => p.spec.nodeName)).toEqual(['node-1']);
+    t.update(R.nodes, 'node-1', (n) => delete n.metadata.labels!.role);
+    expect(t.until(() => t.pods('agent-').length === 0)).toBeGreaterThanOrEqual(0);
+  });
+});

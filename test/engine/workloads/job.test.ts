@@ -79,3 +79,97 @@ describe('job-controller', () => {
     expect(getJob(t).status?.conditions?.[0]).toMatchObject({ type: 'Suspended', status: 'False', reason: 'JobResumed' });
   });
 });
+
+describe('job-controller, failure policies and indexes', () => {
+  it('ignores failures a podFailurePolicy rule says to ignore', () => {
+    const t = testCluster();
+    t.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata: {name: pi}
+spec:
+  backoffLimit: 0
+  podFailurePolicy:
+    rules:
+      - action: Ignore
+        onExitCodes: {operator: In, values: [3]}
+  template:
+    metadata:
+      annotations: {kubecuke.io/exit-after: "5s", kubecuke.io/exit-code: "3"}
+    spec:
+      restartPolicy: Never
+      containers: [{name: pi, image: "busybox:1.36", command: ["sh", "-c", "sleep 60"]}]
+`);
+    t.pass(20_000);
+    const j = getJob(t);
+    expect(types(j)).toEqual([]);
+    expect(j.status?.failed ?? 0).toBe(0);
+    expect(t.pods('pi-').length).toBeGreaterThan(1);
+  });
+
+  it('fails an index past backoffLimitPerIndex, and the job once every index is done', () => {
+    const t = testCluster();
+    t.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata: {name: pi}
+spec:
+  completions: 2
+  parallelism: 2
+  completionMode: Indexed
+  backoffLimitPerIndex: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: pi, image: "busybox:1.36", command: ["sh", "-c", "exit 1"]}]
+`);
+    expect(t.until(() => types(getJob(t)).includes('Failed'), 120_000)).toBeGreaterThan(0);
+    const j = getJob(t);
+    // Each index fails twice (one retry each), after its own 10 s back-off.
+    expect(j.status).toMatchObject({ failedIndexes: '0,1', failed: 4 });
+    expect(j.status?.conditions?.find((c) => c.type === 'Failed')).toMatchObject({ reason: 'FailedIndexes', message: 'Job has failed indexes' });
+    const pods = t.pods('pi-1-') as Stored<Pod>[];
+    expect(pods.map((p) => p.metadata.annotations?.['batch.kubernetes.io/job-index-failure-count']).sort()).toEqual(['0', '1']);
+  });
+
+  it('succeeds early when a successPolicy rule is met', () => {
+    const t = testCluster();
+    t.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata: {name: pi}
+spec:
+  completions: 3
+  parallelism: 1
+  completionMode: Indexed
+  successPolicy:
+    rules:
+      - succeededIndexes: "0"
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: pi, image: "busybox:1.36", command: ["sh", "-c", "sleep 5"]}]
+`);
+    expect(t.until(() => types(getJob(t)).includes('Complete'), 120_000)).toBeGreaterThan(0);
+    expect(getJob(t).status?.conditions?.find((c) => c.type === 'SuccessCriteriaMet')).toMatchObject({ reason: 'SuccessPolicy', message: 'Matched rules at index 0' });
+    // Index 0 was enough: the others never ran to completion.
+    expect(getJob(t).status?.completedIndexes).toBe('0');
+  });
+
+  it('fails an OnFailure job once its containers restarted backoffLimit times', () => {
+    const t = testCluster();
+    t.apply(`
+apiVersion: batch/v1
+kind: Job
+metadata: {name: pi}
+spec:
+  backoffLimit: 2
+  template:
+    spec:
+      restartPolicy: OnFailure
+      containers: [{name: pi, image: "busybox:1.36", command: ["sh", "-c", "exit 1"]}]
+`);
+    expect(t.until(() => types(getJob(t)).includes('Failed'), 120_000)).toBeGreaterThan(0);
+    expect(getJob(t).status?.conditions?.find((c) => c.type === 'Failed')?.reason).toBe('BackoffLimitExceeded');
+  });
+});
