@@ -167,7 +167,7 @@ describe('HorizontalPodAutoscaler normalization', () => {
     // Changes within the period count against it.
     const m = { ...mem(), scaleUpEvents: [{ change: 3, at: NOW - 10_000 }] };
     expect(scaleUpLimit(5, m, rules([{ type: 'Pods', value: 4, periodSeconds: 60 }]), NOW)).toBe(6);
-    const hpa = { spec: { maxReplicas: 100, behavior: { scaleUp: rules([{ type: 'Pods', value: 1, periodSeconds: 60 }]), scaleDown: { ...rules([{ type: 'Percent', value: 100, periodSeconds: 15 }]), stabilizationWindowSeconds: 300 } } } } as never;
+    const hpa = { spec: { maxReplicas: 100, behavior: { scaleUp: rules([{ type: 'Pods', value: 1, periodSeconds: 60 }]), scaleDown: { ...(rules([{ type: 'Percent', value: 100, periodSeconds: 15 }]) as object), stabilizationWindowSeconds: 300 } } } } as never;
     expect(normalizeWithBehaviors(hpa, mem(), 3, 10, 1, NOW)).toMatchObject({ replicas: 4, scalingLimited: { status: 'True', reason: 'ScaleUpLimit' } });
   });
 });

@@ -106,3 +106,23 @@ spec:
     expect(t.until(() => !t.get(R.jobs, 'once'), 60_000)).toBeGreaterThan(15_000);
   });
 });
+
+describe('cronjob-controller, missed starts', () => {
+  it('after more than 100 missed starts, records TooManyMissedTimes and still starts the latest one', () => {
+    const t = testCluster();
+    t.apply(cron('  schedule: "* * * * *"\n  suspend: true'));
+    t.pass(150 * 60_000);
+    t.update<CronJob>(R.cronJobs, 'backup', (c) => (c.spec.suspend = false));
+    expect(t.events('TooManyMissedTimes')[0].message).toBe('too many missed start times: 150. Set or decrease .spec.startingDeadlineSeconds or check clock skew');
+    expect(t.list(R.jobs, 'default').length).toBe(1);
+  });
+
+  it('stamps jobs with their scheduled time in the CronJob time zone', () => {
+    const t = testCluster();
+    t.apply(cron('  schedule: "30 9 * * *"\n  timeZone: America/New_York'));
+    t.pass(24 * 60 * 60_000);
+    const job = t.list<Job>(R.jobs, 'default')[0];
+    expect(job.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp']).toBe('2025-01-01T09:30:00-05:00');
+  });
+
+});
