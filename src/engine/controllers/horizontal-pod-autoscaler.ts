@@ -214,7 +214,15 @@ function computeForMetric(
   now: number,
 ): { replicas: number; name: string; status: MetricStatus } | { unsupported: string } | string {
   const source = spec.type === 'Resource' ? spec.resource : spec.type === 'ContainerResource' ? spec.containerResource : undefined;
-  if (!source) return { unsupported: `the HPA was unable to compute the replica count: no ${spec.type} metrics are served by this cluster (only Resource and ContainerResource)` };
+  if (!source) {
+    // The cluster serves no custom or external metrics API (no adapter is installed), as a fresh cluster has none.
+    const name = spec.pods?.metric.name ?? spec.object?.metric.name ?? spec.external?.metric.name ?? '';
+    if (spec.type === 'External') {
+      return { unsupported: `failed to get external metric value: unable to get external metric ${name}: unable to fetch metrics from external metrics API: no external metrics API (external.metrics.k8s.io) registered` };
+    }
+    const what = spec.type === 'Pods' ? 'pods' : 'object';
+    return { unsupported: `failed to get ${what} metric value: unable to get metric ${name}: unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered` };
+  }
   const resourceName = source.name;
   if (resourceName !== 'cpu' && resourceName !== 'memory') return `failed to get ${resourceName} usage: unable to get metrics for resource ${resourceName}: no metrics returned from resource metrics API`;
   const container = spec.type === 'ContainerResource' ? spec.containerResource!.container : undefined;
@@ -245,3 +253,4 @@ function computeForMetric(
   if (typeof p === 'string') return `failed to get ${resourceName} utilization: ${p}`;
   return { replicas: p.replicas, name: `${resourceName} ${containerWord}resource utilization (percentage of request)`, status: wrap(current$(p, true)) };
 }
+
