@@ -81,9 +81,14 @@ export function usageOf(type: ResourceType, obj: KubeObject, now: number): Resou
       for (const r of COMPUTE) {
         if (requests.has(r)) {
           out.set(`requests.${r}`, requests.get(r)!);
-          if (r !== 'ephemeral-storage') out.set(r, requests.get(r)!);
+          out.set(r, requests.get(r)!);
         }
         if (limits.has(r)) out.set(`limits.${r}`, limits.get(r)!);
+      }
+      // Hugepages count under their own name too; extended resources only as requests.<name>.
+      for (const [r, v] of requests) {
+        if (r.startsWith('hugepages-')) out.set(r, v);
+        if (r.startsWith('hugepages-') || (r.includes('/') && !r.startsWith('kubernetes.io/'))) out.set(`requests.${r}`, v);
       }
       return out;
     }

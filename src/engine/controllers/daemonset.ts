@@ -16,8 +16,8 @@ import { isPodAvailable, isPodReady, isPodTerminal } from '../api/pod.ts';
 import { isStatusError } from '../api/errors.ts';
 import { byNamespace, type Informer } from '../client/informer.ts';
 import type { Controller, ControllerContext, Result } from './manager.ts';
-import { Expectations, claim, computeHash, podFromTemplate } from './controller-utils.ts';
-import { POD_REVISION_LABEL, deleteRevisions, sortRevisions, templatePatch } from './history-util.ts';
+import { Expectations, claim, podFromTemplate } from './controller-utils.ts';
+import { cleanupHistory, constructHistory, rollingUpdatePlan } from './daemonset-update-util.ts';
 import {
   FAILED_DAEMON_POD,
   allowsSurge,
@@ -26,7 +26,6 @@ import {
   isPodUpdated,
   nodeShouldRunDaemonPod,
   pinToNode,
-  surgeAndUnavailable,
   targetNodeName,
 } from './daemonset-util.ts';
 
@@ -169,7 +168,7 @@ export function daemonSetController(): Controller {
           if (expectations.satisfied(key) && (ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
             rollingUpdate(s, nodesToPods(owned(), false));
           }
-          cleanupHistory(s, history.old, nodesToPods(owned(), true));
+          cleanupHistory(s.ds, ctx, history.old, nodesToPods(owned(), true));
         } catch (e) {
           failure = e;
         }
@@ -294,72 +293,8 @@ export function daemonSetController(): Controller {
 
   /** rollingUpdate: replaces old pods within maxUnavailable, or surges within maxSurge. */
   function rollingUpdate(s: Sync, byNode: Map<string, Stored<Pod>[]>): void {
-    let desired = 0;
-    for (const node of s.nodes) {
-      if (!nodeShouldRunDaemonPod(node, s.ds).shouldRun) continue;
-      desired++;
-      if (!byNode.has(node.metadata.name)) byNode.set(node.metadata.name, []);
-    }
-    const { maxSurge, maxUnavailable } = surgeAndUnavailable(s.ds, desired);
-    const minReady = s.ds.spec.minReadySeconds ?? 0;
-    const available = (p: Pod) => isPodAvailable(p, minReady, s.now);
-    const entries = [...byNode].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const nodeByName = new Map(s.nodes.map((n) => [n.metadata.name, n]));
-    if (maxSurge === 0) {
-      let unavailable = 0;
-      const replacements: Stored<Pod>[] = [];
-      const candidates: Stored<Pod>[] = [];
-      for (const [, list] of entries) {
-        const found = updatedOnNode(list, s.hash);
-        if (!found) {
-          unavailable++;
-          continue;
-        }
-        const { newPod, oldPod } = found;
-        if ((!oldPod && !newPod) || (oldPod && newPod)) unavailable++;
-        else if (newPod) {
-          if (!available(newPod)) unavailable++;
-        } else if (oldPod && !available(oldPod)) {
-          replacements.push(oldPod);
-          unavailable++;
-        } else if (oldPod && unavailable < maxUnavailable) candidates.push(oldPod);
-      }
-      const remaining = Math.min(Math.max(0, maxUnavailable - unavailable), candidates.length);
-      syncNodes(s, [...replacements, ...candidates.slice(0, remaining)], []);
-      return;
-    }
-    const remove: Stored<Pod>[] = [];
-    const shouldNotRun: Stored<Pod>[] = [];
-    const candidates: string[] = [];
-    const allowed: string[] = [];
-    let surge = 0;
-    let numAvailable = 0;
-    for (const [nodeName, list] of entries) {
-      const found = updatedOnNode(list, s.hash);
-      if (!found) {
-        surge++;
-        continue;
-      }
-      const { newPod, oldPod } = found;
-      if (oldPod ? available(oldPod) : newPod ? available(newPod) : false) numAvailable++;
-      if (!oldPod) continue;
-      const node = nodeByName.get(nodeName);
-      const shouldRun = node ? nodeShouldRunDaemonPod(node, s.ds).shouldRun : false;
-      if (!newPod) {
-        if (!available(oldPod)) {
-          if (!shouldRun) remove.push(oldPod);
-          else allowed.push(nodeName);
-        } else if (!shouldRun) shouldNotRun.push(oldPod);
-        else if (surge < maxSurge) candidates.push(nodeName);
-        continue;
-      }
-      if (!available(newPod)) surge++;
-      else remove.push(oldPod);
-    }
-    const deletable = Math.min(numAvailable - desired, shouldNotRun.length);
-    if (deletable > 0) remove.push(...shouldNotRun.slice(0, deletable));
-    const remaining = Math.min(Math.max(0, maxSurge - surge), candidates.length);
-    syncNodes(s, remove, [...allowed, ...candidates.slice(0, remaining)]);
+    const plan = rollingUpdatePlan(s.ds, s.nodes, s.hash, byNode, s.now);
+    syncNodes(s, plan.remove, plan.create);
   }
 
   /** updateDaemonSetStatus: counts over the nodes that should run a pod. */
@@ -410,81 +345,5 @@ export function daemonSetController(): Controller {
     return status;
   }
 
-  function cleanupHistory(s: Sync, old: Stored<ControllerRevision>[], byNode: Map<string, Stored<Pod>[]>): void {
-    const limit = s.ds.spec.revisionHistoryLimit ?? 10;
-    let toKill = old.length - limit;
-    if (toKill <= 0) return;
-    const live = new Set<string>();
-    for (const list of byNode.values()) for (const p of list) if (p.metadata.labels?.[POD_REVISION_LABEL]) live.add(p.metadata.labels[POD_REVISION_LABEL]);
-    const victims: Stored<ControllerRevision>[] = [];
-    for (const r of sortRevisions([...old])) {
-      if (toKill <= 0) break;
-      if (live.has(r.metadata.labels?.[POD_REVISION_LABEL] ?? '')) continue;
-      victims.push(r);
-      toKill--;
-    }
-    deleteRevisions(s.ctx.client, victims);
-  }
 }
 
-/** findUpdatedPodsOnNode: at most one new and one old live pod, or undefined when there are more. */
-function updatedOnNode(list: Stored<Pod>[], hash: string): { newPod?: Stored<Pod>; oldPod?: Stored<Pod> } | undefined {
-  let newPod: Stored<Pod> | undefined;
-  let oldPod: Stored<Pod> | undefined;
-  for (const pod of list) {
-    if (pod.metadata.deletionTimestamp) continue;
-    if (isPodUpdated(pod, hash)) {
-      if (newPod) return undefined;
-      newPod = pod;
-    } else {
-      if (oldPod) return undefined;
-      oldPod = pod;
-    }
-  }
-  return { newPod, oldPod };
-}
-
-/**
- * constructHistory: the revision matching the current template (created by
- * snapshot when missing, renumbered to be the newest) and the old ones.
- */
-function constructHistory(ds: Stored<DaemonSet>, ctx: ControllerContext, nsRevs: Stored<ControllerRevision>[]): { hash: string; old: Stored<ControllerRevision>[] } {
-  const controlled = claim(ctx.client, R.controllerRevisions, ds, newControllerRef(ds, R.daemonSets), ds.spec.selector, nsRevs) as Stored<ControllerRevision>[];
-  const patch = templatePatch(ds.spec.template);
-  const current: Stored<ControllerRevision>[] = [];
-  const old: Stored<ControllerRevision>[] = [];
-  for (const r of controlled) (deepEqual(r.data, patch) ? current : old).push(r);
-  const next = old.reduce((m, r) => Math.max(m, r.revision), 0) + 1;
-  if (current.length) {
-    const cur = sortRevisions(current)[current.length - 1];
-    // dedupCurHistories: extra equal revisions are removed.
-    deleteRevisions(ctx.client, current.filter((r) => r !== cur));
-    if (cur.revision < next) ctx.client.update(R.controllerRevisions, { ...cur, revision: next });
-    return { hash: cur.metadata.labels?.[POD_REVISION_LABEL] ?? cur.metadata.name, old };
-  }
-  const hash = computeHash(ds.spec.template ?? {}, ds.status?.collisionCount);
-  const rev: ControllerRevision = {
-    apiVersion: 'apps/v1',
-    kind: 'ControllerRevision',
-    metadata: {
-      name: `${ds.metadata.name}-${hash}`,
-      namespace: ds.metadata.namespace,
-      labels: { ...(ds.spec.template?.metadata?.labels ?? {}), [POD_REVISION_LABEL]: hash },
-      ownerReferences: [newControllerRef(ds, R.daemonSets)],
-    },
-    data: patch,
-    revision: next,
-  };
-  if (ds.metadata.annotations) rev.metadata.annotations = { ...ds.metadata.annotations };
-  try {
-    ctx.client.create(R.controllerRevisions, rev);
-  } catch (e) {
-    if (!isStatusError(e, 'AlreadyExists')) throw e;
-    const existing = ctx.client.get<ControllerRevision>(R.controllerRevisions, ds.metadata.namespace, rev.metadata.name!);
-    if (!deepEqual(existing.data, patch)) {
-      ctx.client.updateStatus(R.daemonSets, { ...ds, status: { ...(ds.status ?? {}), collisionCount: (ds.status?.collisionCount ?? 0) + 1 } });
-      throw e;
-    }
-  }
-  return { hash, old };
-}

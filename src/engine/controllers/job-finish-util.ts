@@ -7,8 +7,7 @@
  * `Completed` or the failure reason. The successPolicy rules.
  */
 import type { Job, JobCondition, JobStatus } from '../api/types.ts';
-import { parseIndexes } from './job-util.ts';
-import type { JobSync } from './job.ts';
+import { type JobSync, parseIndexes } from './job-util.ts';
 
 const TERMINAL: Record<string, string> = { FailureTarget: 'Failed', SuccessCriteriaMet: 'Complete' };
 

@@ -3,7 +3,8 @@
  * backoff, completion indexes and their interval strings, the pod failure
  * policy, what counts as a failed pod, and the finish time of a pod.
  */
-import type { Job, JobCondition, Pod } from '../api/types.ts';
+import type { Job, JobCondition, Pod, Stored } from '../api/types.ts';
+import type { ControllerContext } from './manager.ts';
 import { podCondition } from '../api/pod.ts';
 
 /** DefaultJobPodFailureBackOff and MaxJobPodFailureBackOff. */
@@ -171,4 +172,13 @@ export const isJobFinished = (job: Job): boolean => !!trueCondition(job, 'Comple
 
 export function newCondition(type: string, reason: string, message: string, iso: string, status = 'True'): JobCondition {
   return { type, status, lastProbeTime: iso, lastTransitionTime: iso, reason, message };
+}
+
+/** One sync of one Job. */
+export interface JobSync {
+  job: Stored<Job>;
+  ctx: ControllerContext;
+  pods: Stored<Pod>[];
+  now: number;
+  iso: string;
 }

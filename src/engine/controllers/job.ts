@@ -15,18 +15,15 @@ import { clone, controllerRef, deepEqual, namespacedName, newControllerRef, spli
 import { isPodReady, isPodTerminal } from '../api/pod.ts';
 import { isStatusError } from '../api/errors.ts';
 import { byNamespace, type Informer } from '../client/informer.ts';
-import type { Controller, ControllerContext, Result } from './manager.ts';
-import { Expectations, claim, podFromTemplate, rankPodsForDeletion } from './controller-utils.ts';
+import type { Controller, Result } from './manager.ts';
+import { Expectations, claim } from './controller-utils.ts';
 import {
   type BackoffRecord,
-  COMPLETION_INDEX_ANNOTATION,
+  type JobSync,
   INDEX_FAILURE_COUNT_ANNOTATION,
   JOB_TRACKING_FINALIZER,
   MAX_POD_CREATE_DELETE_PER_SYNC,
-  MAX_POD_FAILURE_BACKOFF_MS,
-  POD_FAILURE_BACKOFF_MS,
   completionIndex,
-  finishedTime,
   formatIndexes,
   hasBackoffLimitPerIndex,
   isIndexed,
@@ -41,16 +38,10 @@ import {
   trueCondition,
 } from './job-util.ts';
 import { finishJob, successPolicyMatch } from './job-finish-util.ts';
+import { createPods, deletePods, indexBackoff, removeFinalizers, removeOrphanFinalizer } from './job-pods-util.ts';
 
 export const ORPHAN_KEY_PREFIX = 'orphan-pod:';
 
-export interface JobSync {
-  job: Stored<Job>;
-  ctx: ControllerContext;
-  pods: Stored<Pod>[];
-  now: number;
-  iso: string;
-}
 
 export function jobController(): Controller {
   let jobs: Informer<Job>;
@@ -324,109 +315,6 @@ function manageJob(
   }
   const created = createPods(s, diff, indexes, expectations);
   return { active: active.length + created, requeueMs };
-}
-
-/** Per-index backoff (backoffLimitPerIndex): 10 s doubling per failure of this index, from its last failure. */
-function indexBackoff(s: JobSync, index: number): number {
-  const failed = s.pods.filter((p) => completionIndex(p) === index && p.status?.phase === 'Failed');
-  if (!failed.length) return 0;
-  const last = failed.reduce((a, b) => (finishedTime(a, s.now) >= finishedTime(b, s.now) ? a : b));
-  const failures = Number(last.metadata.annotations?.[INDEX_FAILURE_COUNT_ANNOTATION] ?? 0) + 1;
-  const backoff = Math.min(POD_FAILURE_BACKOFF_MS * 2 ** (failures - 1), MAX_POD_FAILURE_BACKOFF_MS);
-  const elapsed = s.now - finishedTime(last, s.now);
-  return backoff < elapsed ? 0 : backoff - elapsed;
-}
-
-function createPods(s: JobSync, count: number, indexes: number[], expectations: Expectations): number {
-  const { job, ctx } = s;
-  const key = namespacedName(job);
-  expectations.expect(key, count, 0);
-  const template = clone(job.spec.template);
-  template.metadata = { ...(template.metadata ?? {}), finalizers: [...new Set([...(template.metadata?.finalizers ?? []), JOB_TRACKING_FINALIZER])] };
-  const ref = newControllerRef(job, R.jobs);
-  let created = 0;
-  let pos = 0;
-  let batch = Math.min(count, 1);
-  while (batch > 0) {
-    let failed = false;
-    for (let i = pos; i < pos + batch; i++) {
-      const pod = podFromTemplate(template, job, ref);
-      if (indexes.length) addIndex(s, pod, indexes[i]);
-      try {
-        const p = ctx.client.create(R.pods, pod);
-        ctx.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${p.metadata.name}`);
-        created++;
-      } catch (e) {
-        failed = true;
-        if (!(isStatusError(e, 'Forbidden') && (e as Error).message.includes('being terminated'))) {
-          ctx.recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`);
-        }
-      }
-    }
-    pos += batch;
-    if (failed) break;
-    batch = Math.min(2 * batch, count - pos);
-  }
-  if (created < count) expectations.lower(key, count - created, 0);
-  return created;
-}
-
-/** Indexed pods: the index as annotation, label and JOB_COMPLETION_INDEX, a `<job>-<index>` hostname and name prefix. */
-function addIndex(s: JobSync, pod: Pod, index: number): void {
-  const job = s.job;
-  pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), [COMPLETION_INDEX_ANNOTATION]: String(index) };
-  pod.metadata.labels = { ...(pod.metadata.labels ?? {}), [COMPLETION_INDEX_ANNOTATION]: String(index) };
-  pod.metadata.generateName = `${job.metadata.name}-${index}-`;
-  pod.spec.hostname = `${job.metadata.name}-${index}`;
-  const env = { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX_ANNOTATION}']` } } };
-  for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
-    if (!(c.env ?? []).some((e) => e.name === 'JOB_COMPLETION_INDEX')) c.env = [...(c.env ?? []), env];
-  }
-  if (hasBackoffLimitPerIndex(job)) {
-    const previous = s.pods.filter((p) => completionIndex(p) === index && p.status?.phase === 'Failed');
-    const count = previous.reduce((m, p) => Math.max(m, Number(p.metadata.annotations?.[INDEX_FAILURE_COUNT_ANNOTATION] ?? 0) + 1), 0);
-    pod.metadata.annotations[INDEX_FAILURE_COUNT_ANNOTATION] = String(count);
-  }
-}
-
-/** Deletes up to `n` pods, the best candidates first; returns how many were deleted. */
-function deletePods(s: JobSync, candidates: Stored<Pod>[], expectations: Expectations, n: number): number {
-  const victims = rankPodsForDeletion(candidates, [], s.now).slice(0, Math.min(n, MAX_POD_CREATE_DELETE_PER_SYNC));
-  if (!victims.length) return 0;
-  const key = namespacedName(s.job);
-  expectations.expect(key, 0, victims.length);
-  let removed = 0;
-  for (const pod of victims) {
-    try {
-      s.ctx.client.delete(R.pods, pod.metadata.namespace, pod.metadata.name);
-      s.ctx.recorder.event(s.job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
-      removed++;
-    } catch (e) {
-      expectations.lower(key, 0, 1);
-      if (!isStatusError(e, 'NotFound')) s.ctx.recorder.event(s.job, 'Warning', 'FailedDelete', `Error deleting: ${(e as Error).message}`);
-    }
-  }
-  return removed;
-}
-
-function removeFinalizers(s: JobSync, list: Stored<Pod>[]): void {
-  for (const pod of list) patchOutFinalizer(s.ctx, pod);
-}
-
-function patchOutFinalizer(ctx: ControllerContext, pod: Stored<Pod>): void {
-  const finalizers = (pod.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
-  try {
-    ctx.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name, [{ op: 'replace', path: '/metadata/finalizers', value: finalizers }], 'json');
-  } catch (e) {
-    if (!isStatusError(e, 'NotFound') && !isStatusError(e, 'Invalid')) throw e;
-  }
-}
-
-function removeOrphanFinalizer(key: string, ctx: ControllerContext, pods: Informer<Pod>, ownerOf: (p: Stored<Pod>) => Stored<Job> | undefined): void {
-  const { namespace, name } = splitKey(key);
-  const pod = pods.get(namespace, name);
-  if (!pod || !pod.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER) || ownerOf(pod)) return;
-  patchOutFinalizer(ctx, pod);
 }
 
 export function writeStatus(s: JobSync, status: JobStatus): void {

@@ -15,12 +15,12 @@
  */
 import { R } from '../api/kinds.ts';
 import type { ControllerRevision, PersistentVolumeClaim, Pod, StatefulSet, StatefulSetStatus, Stored } from '../api/types.ts';
-import { clone, controllerRef, deepEqual, namespacedName, newControllerRef, splitKey } from '../api/meta.ts';
+import { controllerRef, deepEqual, namespacedName, newControllerRef, splitKey } from '../api/meta.ts';
 import { Selector } from '../api/selectors.ts';
 import { isPodReady } from '../api/pod.ts';
 import { isStatusError } from '../api/errors.ts';
 import { byNamespace, type Informer } from '../client/informer.ts';
-import type { Controller, ControllerContext, Result } from './manager.ts';
+import type { Controller, Result } from './manager.ts';
 import { claim, podFromTemplate } from './controller-utils.ts';
 import {
   POD_REVISION_LABEL,
@@ -34,11 +34,8 @@ import {
   sortRevisions,
   templatePatch,
 } from './history-util.ts';
+import { type StatefulSync, claimIsStale, claimsMatch, createClaims, createPod, deletePod, fixClaims, updatePod } from './statefulset-pod-control-util.ts';
 import {
-  claimOwnerRefs,
-  claimOwnerUpToDate,
-  claimsFor,
-  hasStaleOwnerRef,
   identityMatches,
   inOrdinalRange,
   isCreated,
@@ -53,7 +50,6 @@ import {
   podRevision,
   replicaStatus,
   replicasOf,
-  retentionPolicy,
   startOrdinal,
   storageMatches,
   updateIdentity,
@@ -61,13 +57,8 @@ import {
 } from './statefulset-util.ts';
 
 type Rev = Stored<ControllerRevision>;
+type Sync = StatefulSync;
 
-interface Sync {
-  set: Stored<StatefulSet>;
-  ctx: ControllerContext;
-  pvcs: Informer<PersistentVolumeClaim>;
-  now: number;
-}
 
 export function statefulSetController(): Controller {
   let sets: Informer<StatefulSet>;
@@ -291,107 +282,6 @@ function processReplica(s: Sync, monotonic: boolean, replicas: Array<Pod | Store
   if (identityMatches(set, stored) && storageMatches(set, stored) && claimsOk) return false;
   updatePod(s, stored);
   return false;
-}
-
-function record(s: Sync, verb: string, pod: Pod, err?: unknown): void {
-  const set = s.set.metadata.name;
-  if (err) s.ctx.recorder.event(s.set, 'Warning', `Failed${verb}`, `${verb.toLowerCase()} Pod ${pod.metadata.name} in StatefulSet ${set} failed error: ${(err as Error).message}`);
-  else s.ctx.recorder.event(s.set, 'Normal', `Successful${verb}`, `${verb.toLowerCase()} Pod ${pod.metadata.name} in StatefulSet ${set} successful`);
-}
-
-function createPod(s: Sync, pod: Pod): Stored<Pod> {
-  createClaims(s, pod);
-  try {
-    const created = s.ctx.client.create(R.pods, pod);
-    record(s, 'Create', pod);
-    return created;
-  } catch (e) {
-    if (!isStatusError(e, 'AlreadyExists')) record(s, 'Create', pod, e);
-    throw e;
-  }
-}
-
-function deletePod(s: Sync, pod: Stored<Pod>): void {
-  try {
-    s.ctx.client.delete(R.pods, pod.metadata.namespace, pod.metadata.name);
-    record(s, 'Delete', pod);
-  } catch (e) {
-    if (isStatusError(e, 'NotFound')) return;
-    record(s, 'Delete', pod, e);
-    throw e;
-  }
-}
-
-function updatePod(s: Sync, pod: Stored<Pod>): void {
-  const next = clone(pod);
-  if (!identityMatches(s.set, next)) updateIdentity(s.set, next);
-  if (!storageMatches(s.set, next)) {
-    updateStorage(s.set, next);
-    createClaims(s, next);
-  }
-  fixClaims(s, pod);
-  if (deepEqual(next, pod)) return;
-  try {
-    s.ctx.client.update(R.pods, next);
-    record(s, 'Update', pod);
-  } catch (e) {
-    record(s, 'Update', pod, e);
-    throw e;
-  }
-}
-
-/** createPersistentVolumeClaims: creates the pod's missing claims; a claim being deleted is an error. */
-function createClaims(s: Sync, pod: Pod): void {
-  const errors: string[] = [];
-  for (const c of claimsFor(s.set, ordinalOf(pod)).values()) {
-    const existing = s.pvcs.get(c.metadata.namespace, c.metadata.name!);
-    if (existing) {
-      if (existing.metadata.deletionTimestamp) errors.push(`pvc ${c.metadata.name} is being deleted`);
-      continue;
-    }
-    const text = `Claim ${c.metadata.name} Pod ${pod.metadata.name} in StatefulSet ${s.set.metadata.name}`;
-    try {
-      s.ctx.client.create(R.persistentVolumeClaims, c);
-      s.ctx.recorder.event(s.set, 'Normal', 'SuccessfulCreate', `create ${text} success`);
-    } catch (e) {
-      if (isStatusError(e, 'AlreadyExists')) continue;
-      errors.push(`failed to create PVC ${c.metadata.name}: ${(e as Error).message}`);
-      s.ctx.recorder.event(s.set, 'Warning', 'FailedCreate', `create Claim ${c.metadata.name} for Pod ${pod.metadata.name} in StatefulSet ${s.set.metadata.name} failed error: ${(e as Error).message}`);
-    }
-  }
-  if (errors.length) throw new Error(errors.join(', '));
-}
-
-/** PodClaimIsStale: with whenScaled Delete, a claim still owned by an earlier pod of the same name must go first. */
-function claimIsStale(s: Sync, pod: Pod): boolean {
-  if (retentionPolicy(s.set).whenScaled === 'Retain') return false;
-  for (const c of claimsFor(s.set, ordinalOf(pod)).values()) {
-    const existing = s.pvcs.get(c.metadata.namespace, c.metadata.name!);
-    if (existing && hasStaleOwnerRef(existing, 'Pod', pod.metadata.name!, pod.metadata.uid)) return true;
-  }
-  return false;
-}
-
-function claimsMatch(s: Sync, pod: Stored<Pod>): boolean {
-  for (const c of claimsFor(s.set, ordinalOf(pod)).values()) {
-    const existing = s.pvcs.get(c.metadata.namespace, c.metadata.name!);
-    if (existing && !claimOwnerUpToDate(existing, s.set, pod)) return false;
-  }
-  return true;
-}
-
-/** UpdatePodClaimForRetentionPolicy: the claims' owner references follow the policy. */
-function fixClaims(s: Sync, pod: Stored<Pod>): void {
-  for (const c of claimsFor(s.set, ordinalOf(pod)).values()) {
-    const existing = s.pvcs.get(c.metadata.namespace, c.metadata.name!);
-    if (!existing || claimOwnerUpToDate(existing, s.set, pod)) continue;
-    const refs = claimOwnerRefs(existing, s.set, pod);
-    try {
-      s.ctx.client.update(R.persistentVolumeClaims, { ...existing, metadata: { ...existing.metadata, ownerReferences: refs } });
-    } catch (e) {
-      if (!isStatusError(e, 'NotFound') && !isStatusError(e, 'Conflict')) throw e;
-    }
-  }
 }
 
 function writeStatus(s: Sync, status: StatefulSetStatus): void {
