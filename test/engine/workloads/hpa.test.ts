@@ -73,3 +73,31 @@ describe('horizontal-pod-autoscaler', () => {
     expect(hpa.status?.conditions?.find((c) => c.type === 'ScalingActive')).toMatchObject({ status: 'False', reason: 'FailedGetResourceMetric' });
   });
 });
+
+describe('horizontal-pod-autoscaler, limits', () => {
+  it('does nothing to a target scaled to zero', () => {
+    const t = testCluster();
+    t.apply(app());
+    t.update<Deployment>(R.deployments, 'api', (d) => (d.spec.replicas = 0));
+    t.pass(20_000);
+    const hpa = t.get<HorizontalPodAutoscaler>(R.horizontalPodAutoscalers, 'api')!;
+    expect(hpa.status?.conditions?.find((c) => c.type === 'ScalingActive')).toMatchObject({ status: 'False', reason: 'ScalingDisabled', message: 'scaling is disabled since the replica count of the target is zero' });
+    expect(t.get<Deployment>(R.deployments, 'api')!.spec.replicas).toBe(0);
+  });
+
+  it('brings a target above maxReplicas back to it', () => {
+    const t = testCluster();
+    t.apply(app());
+    t.update<Deployment>(R.deployments, 'api', (d) => (d.spec.replicas = 12));
+    t.pass(20_000);
+    expect(t.get<Deployment>(R.deployments, 'api')!.spec.replicas).toBe(10);
+    expect(t.events('SuccessfulRescale')[0].message).toBe('New size: 10; reason: Current number of replicas above Spec.MaxReplicas');
+  });
+
+  it('reports a missing target', () => {
+    const t = testCluster();
+    t.apply(app().split('---')[1].replace('kind: Deployment, name: api}', 'kind: Deployment, name: nope}'));
+    t.pass(20_000);
+    expect(t.events('FailedGetScale')[0].message).toBe('deployments.apps "nope" not found');
+  });
+});

@@ -94,3 +94,22 @@ spec:
     expect(refusal(() => t.apply(pod('p', '{limits: {cpu: "2"}}')))).toBe('pods "p" is forbidden: maximum cpu usage per Container is 1, but limit is 2');
   });
 });
+
+describe('the resource quota controller', () => {
+  it('gives usage back when pods go', () => {
+    const t = testCluster();
+    t.apply(`
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: pods}
+spec:
+  hard: {pods: "5", count/deployments.apps: "2", services: "1"}
+`);
+    t.apply(pod('a') + '---' + pod('b'));
+    expect(t.get<ResourceQuota>(R.resourceQuotas, 'pods')!.status?.used).toEqual({ pods: '2', 'count/deployments.apps': '0', services: '1' });
+    // The one service is the API server's own `kubernetes` service in default.
+    t.cluster.client().delete(R.pods, 'default', 'a', { gracePeriodSeconds: 0 });
+    t.cluster.settle();
+    expect(t.get<ResourceQuota>(R.resourceQuotas, 'pods')!.status?.used?.pods).toBe('1');
+  });
+});

@@ -93,3 +93,41 @@ spec:
     expect(t.until(() => t.list(R.persistentVolumes).length === 0, 60_000)).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('persistentvolume-controller, edge cases', () => {
+  it('refuses a named volume that cannot serve the claim, and marks a claim Lost when its volume vanishes', () => {
+    const t = testCluster();
+    t.apply(`
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: tiny}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  hostPath: {path: /data/tiny}
+`);
+    t.apply(claim('big', '', '5Gi').replace('spec:\n', 'spec:\n  volumeName: tiny\n'));
+    expect(t.events('VolumeMismatch')[0].message).toBe('Cannot bind to requested volume "tiny": requested PV is too small');
+    expect(t.get<PersistentVolumeClaim>(R.persistentVolumeClaims, 'big')!.status?.phase).toBe('Pending');
+    t.apply(claim('ok', '', '1Gi'));
+    expect(t.get<PersistentVolumeClaim>(R.persistentVolumeClaims, 'ok')!.status?.phase).toBe('Bound');
+    // The volume object is removed by force (its protection finalizer dropped): the bound claim is Lost.
+    t.cluster.client().patch(R.persistentVolumes, undefined, 'tiny', [{ op: 'replace', path: '/metadata/finalizers', value: [] }], 'json');
+    t.cluster.client().delete(R.persistentVolumes, undefined, 'tiny');
+    t.cluster.settle();
+    expect(t.get<PersistentVolumeClaim>(R.persistentVolumeClaims, 'ok')!.status?.phase).toBe('Lost');
+    expect(t.events('ClaimLost')[0].message).toBe('Bound claim has lost reference to PersistentVolume. Data on the volume is lost!');
+  });
+
+  it('says so when a claim names no class and no volume fits', () => {
+    const t = testCluster({ defaultStorageClass: false });
+    t.apply(claim('data'));
+    expect(t.events('FailedBinding')[0].message).toBe('no persistent volumes available for this claim and no storage class is set');
+  });
+
+  it('says so when the class does not exist', () => {
+    const t = testCluster();
+    t.apply(claim('data', 'gold'));
+    expect(t.events('ProvisioningFailed')[0].message).toBe('storageclass.storage.k8s.io "gold" not found');
+  });
+});
