@@ -28,6 +28,8 @@ import { pvProtectionController } from './controllers/pv-protection.ts';
 import { resourceQuotaController } from './controllers/resourcequota.ts';
 import { externalProvisioner } from './storage/external-provisioner.ts';
 import type { ResourceMetricsSource } from './api/metrics.ts';
+import { containerBehaviour } from './kubelet/behaviour.ts';
+import { milliValue, value as quantityValue } from './api/quantity.ts';
 import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
 import { taintEvictionController } from './controllers/taint-eviction.ts';
 import { podGarbageCollector } from './controllers/pod-garbage-collector.ts';
@@ -49,7 +51,7 @@ import type { SchedulerConfiguration } from './scheduler/profile.ts';
 import { Kubelet } from './kubelet/kubelet.ts';
 import { DEFAULT_MAX_PODS, type NodeConfig } from './kubelet/node-status.ts';
 import { R } from './api/kinds.ts';
-import type { KubeObject, Taint } from './api/types.ts';
+import type { KubeObject, Pod, Stored, Taint } from './api/types.ts';
 import { Trace } from './trace.ts';
 import { Loads } from './loads.ts';
 
@@ -139,6 +141,33 @@ function fakeCABundle(random: Random): string {
   return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
+/**
+ * What a running container uses, as its node agent measures it: the
+ * scenario's standing load, else its `kubecuke.io/cpu-usage` and
+ * `memory-usage`, else a whole CPU for a loop that never sleeps and nothing
+ * for an idle process (a simulation choice: real idle processes use a
+ * little). CPU is capped at the container's limit, as the CFS quota caps it.
+ */
+const behaviourCache = new WeakMap<object, Map<string, ReturnType<typeof containerBehaviour>>>();
+function containerUsage(pod: Stored<Pod>, container: string, loads: Loads): { cpu: number; memory: number } {
+  let byContainer = behaviourCache.get(pod);
+  if (!byContainer) behaviourCache.set(pod, (byContainer = new Map()));
+  let b = byContainer.get(container);
+  if (!b) {
+    try {
+      b = containerBehaviour(pod, container);
+    } catch {
+      return { cpu: 0, memory: 0 };
+    }
+    byContainer.set(container, b);
+  }
+  const load = loads.usage(pod, container);
+  let cpu = milliValue(load?.cpu ?? b.cpuUsage ?? (b.busy ? '1' : '0'));
+  const limit = (pod.spec.containers.find((c) => c.name === container)?.resources?.limits as Record<string, string> | undefined)?.cpu;
+  if (limit !== undefined) cpu = Math.min(cpu, milliValue(limit));
+  return { cpu, memory: quantityValue(load?.memory ?? b.memoryUsage ?? '0') };
+}
+
 export function createCluster(options: ClusterOptions = {}): Cluster {
   const seed = options.seed ?? 1;
   const clock = new Clock({ start: EPOCH_MS, maxTasksPerInstant: options.maxTasksPerInstant });
@@ -217,7 +246,12 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
 
   // Filled once the kubelets exist; metrics-server scrapes the live ones.
   const kubelets = new Map<string, Kubelet>();
-  const metricsServer = new MetricsServer({ clock, scrape: () => [...kubelets.values()].flatMap((k) => k.resourceUsage(loads)) });
+  const metricsServer = new MetricsServer({
+    clock,
+    client: system('metrics-server'),
+    nodeAlive: (n) => kubelets.get(n)?.running ?? false,
+    containerUsage: (pod, container) => containerUsage(pod, container, loads),
+  });
 
   const disabled = new Set(options.disabledControllers ?? []);
   const controllers: Controller[] = [

@@ -40,7 +40,3 @@ export interface ResourceMetricsSource {
   podMetrics(namespace: string): PodMetrics[];
 }
 
-/** Standing usage a scenario set for a container (the cluster's loads), read by node agents. */
-export interface StandingUsage {
-  usage(pod: { metadata: { namespace?: string; labels?: Record<string, string> } }, container: string): { cpu?: string; memory?: string } | undefined;
-}

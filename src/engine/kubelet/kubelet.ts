@@ -23,7 +23,6 @@ import type { EventRecorder } from '../client/events.ts';
 import { type NodeConfig, healthyConditions, newNode } from './node-status.ts';
 import { HostLocalIPAM } from './host-local-ipam.ts';
 import { type ConnectOutcome, PodWorker } from './pod-worker.ts';
-import type { PodUsageSample, StandingUsage } from '../api/metrics.ts';
 
 /** nodeStatusUpdateFrequency and the lease renew interval (0.25 x the 40 s lease). */
 export const NODE_STATUS_UPDATE_MS = 10_000;
@@ -97,20 +96,6 @@ export class Kubelet {
       if (w.pod.metadata.namespace === namespace && w.pod.metadata.name === pod) return w.crash(keep);
     }
     return undefined;
-  }
-
-  /**
-   * The resource usage of the running containers of this node's pods, as the
-   * kubelet's resource metrics endpoint reports it (metrics-server scrapes it).
-   */
-  resourceUsage(loads: StandingUsage): PodUsageSample[] {
-    if (!this.alive) return [];
-    const out: PodUsageSample[] = [];
-    for (const w of this.workers.values()) {
-      const containers = w.usage(loads);
-      if (containers.length) out.push({ namespace: w.pod.metadata.namespace ?? '', name: w.pod.metadata.name, uid: w.uid, labels: { ...(w.pod.metadata.labels ?? {}) }, containers });
-    }
-    return out;
   }
 
   /** A new connection to a port of a pod of this node (the network model's data plane). */

@@ -15,8 +15,6 @@ import type { Clock, TaskHandle } from '../clock/clock.ts';
 import type { Random } from '../clock/random.ts';
 import type { Client } from '../client/client.ts';
 import type { EventRecorder } from '../client/events.ts';
-import type { ContainerUsage, StandingUsage } from '../api/metrics.ts';
-import { milliValue, value as quantityValue } from '../api/quantity.ts';
 import { type ContainerBehaviour, containerBehaviour, execProbe, logsUntil, sigtermOutcome } from './behaviour.ts';
 import { execDuration } from './behaviour/hooks.ts';
 import { listenPorts } from './behaviour/ports.ts';
@@ -182,27 +180,6 @@ export class PodWorker {
     const start = r.startedAt;
     const end = r.state === 'terminated' && r.terminated ? r.terminated.finishedAt : now;
     return logsUntil(r.behaviour, end - start).map((l) => ({ time: start + l.atMs, text: l.line }));
-  }
-
-  /**
-   * Usage of the running containers: a scenario's standing load, else the
-   * container's `kubecuke.io/cpu-usage` and `memory-usage`, else a whole CPU
-   * for a loop that never sleeps and nothing otherwise (an idle process; a
-   * simulation choice with no upstream counterpart). CPU is capped at the
-   * container's limit, as the CFS quota caps it.
-   */
-  usage(loads: StandingUsage): ContainerUsage[] {
-    const out: ContainerUsage[] = [];
-    for (const r of this.runs) {
-      if (r.state !== 'running' || !r.behaviour) continue;
-      const standing = loads.usage(this.pod, r.spec.name);
-      let cpu = milliValue(standing?.cpu ?? r.behaviour.cpuUsage ?? (r.behaviour.busy ? '1' : '0'));
-      const limit = (r.spec.resources?.limits as Record<string, string> | undefined)?.cpu;
-      if (limit !== undefined) cpu = Math.min(cpu, milliValue(limit));
-      const memory = quantityValue(standing?.memory ?? r.behaviour.memoryUsage ?? '0');
-      out.push({ name: r.spec.name, cpu, memory });
-    }
-    return out;
   }
 
   containerNames(): string[] {

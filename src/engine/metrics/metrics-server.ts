@@ -1,22 +1,30 @@
 /**
  * A simulated metrics-server: every metric resolution (15 s, as the
  * metrics-server manifests configure `--metric-resolution=15s`) it scrapes
- * the live kubelets' resource metrics and serves them as the resource
+ * the running containers of the pods on live nodes (what each kubelet's
+ * resource metrics endpoint reports) and serves them as the resource
  * metrics API (metrics.k8s.io PodMetrics). As metrics-server computes CPU
  * as a rate between two scrapes, a pod has metrics only once two scrapes
  * have seen it: its metrics carry the last scrape's timestamp and the
  * window between the two. Pods on a node that stopped answering lose their
  * metrics.
  */
+import { R } from '../api/kinds.ts';
+import type { Pod, Stored } from '../api/types.ts';
 import type { Clock, TaskHandle } from '../clock/clock.ts';
+import type { Client } from '../client/client.ts';
+import { Informer } from '../client/informer.ts';
 import type { ContainerUsage, PodMetrics, PodUsageSample, ResourceMetricsSource } from '../api/metrics.ts';
 
 export const METRIC_RESOLUTION_MS = 15_000;
 
 export interface MetricsServerOptions {
   clock: Pick<Clock, 'now' | 'schedule'>;
-  /** The kubelets' reports, scraped each resolution. */
-  scrape(): PodUsageSample[];
+  client: Client;
+  /** The node's kubelet answers (a dead node reports nothing). */
+  nodeAlive(node: string): boolean;
+  /** What a running container of a pod uses now, in millicores and bytes (the node agent's measurement). */
+  containerUsage(pod: Stored<Pod>, container: string): { cpu: number; memory: number };
   resolutionMs?: number;
 }
 
@@ -32,12 +40,15 @@ export class MetricsServer implements ResourceMetricsSource {
   private readonly seen = new Map<string, Seen>();
   private timer?: TaskHandle;
   private readonly resolution: number;
+  private readonly pods: Informer<Pod>;
 
   constructor(private readonly o: MetricsServerOptions) {
     this.resolution = o.resolutionMs ?? METRIC_RESOLUTION_MS;
+    this.pods = new Informer<Pod>(o.client, R.pods);
   }
 
   start(): void {
+    this.pods.start();
     const tick = () => {
       this.scrapeNow();
       this.timer = this.o.clock.schedule(this.resolution, 'metrics-server scrape', tick);
@@ -49,11 +60,27 @@ export class MetricsServer implements ResourceMetricsSource {
     this.timer?.cancel();
   }
 
+  /** What the live kubelets report: the running containers of their pods. */
+  private scrape(): PodUsageSample[] {
+    const out: PodUsageSample[] = [];
+    for (const pod of this.pods.list()) {
+      const node = pod.spec.nodeName;
+      if (!node || pod.status?.phase !== 'Running' || !this.o.nodeAlive(node)) continue;
+      const containers: ContainerUsage[] = [];
+      for (const s of pod.status.containerStatuses ?? []) {
+        if (!s.state?.running) continue;
+        containers.push({ name: s.name, ...this.o.containerUsage(pod, s.name) });
+      }
+      if (containers.length) out.push({ namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, uid: pod.metadata.uid, labels: { ...(pod.metadata.labels ?? {}) }, containers });
+    }
+    return out;
+  }
+
   /** One scrape of every kubelet. */
   scrapeNow(): void {
     const now = this.o.clock.now();
     const current = new Set<string>();
-    for (const sample of this.o.scrape()) {
+    for (const sample of this.scrape()) {
       current.add(sample.uid);
       const prev = this.seen.get(sample.uid);
       const sameContainers = prev && prev.sample.containers.map((c) => c.name).join() === sample.containers.map((c) => c.name).join();
