@@ -32,6 +32,7 @@ import { containerBehaviour } from './kubelet/behaviour.ts';
 import { milliValue, value as quantityValue } from './api/quantity.ts';
 import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
 import { taintEvictionController } from './controllers/taint-eviction.ts';
+import { disruptionController } from './controllers/disruption.ts';
 import { podGarbageCollector } from './controllers/pod-garbage-collector.ts';
 import { garbageCollector } from './controllers/garbage-collector.ts';
 import { serviceAccountController } from './controllers/serviceaccount.ts';
@@ -108,6 +109,12 @@ export interface Cluster {
   readonly loads: Loads;
   /** The resource metrics API (metrics-server), as `kubectl top` and autoscalers read it. */
   readonly metrics: ResourceMetricsSource;
+  /**
+   * How long pulling an image takes, in ms, by image as written in pod specs
+   * (`nginx:1.27`, or `nginx` for every tag); `*` sets it for every image.
+   * Pulls take no time otherwise.
+   */
+  readonly imagePullTimes: Map<string, number>;
   nodeNames(): string[];
   addNode(node: NodeOptions): string;
   /** The node's kubelet stops: no heartbeats, no pod updates. */
@@ -117,6 +124,20 @@ export interface Cluster {
   /** The machine is gone and its Node object deleted. */
   removeNode(name: string): void;
   isNodeAlive(name: string): boolean;
+  /** The node's kubelet process restarts; its containers keep running. */
+  restartKubelet(name: string): void;
+  /** Cuts (false) or restores (true) the node's network to the control plane; its containers keep running. */
+  setNodeNetwork(name: string, up: boolean): void;
+  isNodeReachable(name: string): boolean;
+  /** Fills the node's disk (its kubelet reports DiskPressure and evicts pods) or frees it again. */
+  setNodeDiskFull(name: string, full: boolean): void;
+  /**
+   * Makes a probe of a pod's containers (one, or all that have it) fail: for
+   * the current container instance (`instance`, a restart cures it), for
+   * every later one too (`always`), or pass again (undefined). Returns the
+   * containers affected, or undefined when no live kubelet runs the pod.
+   */
+  setProbeFault(namespace: string, pod: string, container: string | undefined, probe: 'readiness' | 'liveness' | 'startup', scope: 'instance' | 'always' | undefined): string[] | undefined;
   logs(namespace: string, pod: string, container?: string, previous?: boolean): { lines?: Array<{ time: number; text: string }>; containers: string[] } | undefined;
   /**
    * The running containers of a pod exit with code 1 now (and, with `keep`,
@@ -175,6 +196,13 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   const store = new Store();
   const trace = new Trace();
   const missingImages = new Set<string>();
+  const imagePullTimes = new Map<string, number>();
+  const pullDurationMs = (image: string): number => {
+    const exact = imagePullTimes.get(image);
+    if (exact !== undefined) return exact;
+    const repo = image.split('@')[0].replace(/:[^/:]+$/, '');
+    return imagePullTimes.get(repo) ?? imagePullTimes.get('*') ?? 0;
+  };
   const loads = new Loads();
   const events = new EventSequence();
   const serviceAllocation = new ServiceAllocation({ random });
@@ -260,6 +288,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     nodeIpamController(),
     nodeLifecycleController(),
     taintEvictionController(),
+    disruptionController(),
     replicaSetController(),
     deploymentController(),
     statefulSetController(),
@@ -318,7 +347,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     ingressAddress,
     ingressClass: INGRESS_CLASS,
     dataplane: {
-      nodeAlive: (n) => kubelets.get(n)?.running ?? false,
+      // A node cut off the network is as unreachable to traffic as a dead one.
+      nodeAlive: (n) => (kubelets.get(n)?.running ?? false) && (kubelets.get(n)?.reachable ?? false),
       connect: (n, uid, port, protocol) => kubelets.get(n)?.connect(uid, port, protocol) ?? { ok: false, kind: 'timeout', why: `node ${n} does not exist` },
     },
   });
@@ -349,12 +379,17 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       random,
       recorder: newRecorder(client, { component: 'kubelet', host: name, now: () => clock.now(), iso: (ms) => clock.iso(ms) }, events),
       missingImages: () => missingImages,
+      usage: loads,
+      pullDurationMs,
     });
     kubelets.set(name, kubelet);
     kubelet.start();
     network.startNode(name, proxyClient(name));
     return name;
   };
+  loads.onChange(() => {
+    for (const k of kubelets.values()) k.usageChanged();
+  });
   const nodes = options.nodes ?? 0;
   if (typeof nodes === 'number') for (let i = 0; i < nodes; i++) addNode({});
   else for (const n of nodes) addNode(n);
@@ -376,6 +411,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     missingImages,
     loads,
     metrics: metricsServer,
+    imagePullTimes,
     client: (identity = USER) => apiserver.client(identity, { fieldValidation: 'Strict' }),
     nodeNames: () => [...kubelets.keys()],
     addNode,
@@ -398,6 +434,18 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       }
     },
     isNodeAlive: (name) => kubelet(name).running,
+    restartKubelet: (name) => kubelet(name).restart(),
+    setNodeNetwork: (name, up) => kubelet(name).setNetwork(up),
+    isNodeReachable: (name) => kubelet(name).reachable,
+    setNodeDiskFull: (name, full) => kubelet(name).setDiskFull(full),
+    setProbeFault: (ns, pod, container, probe, scope) => {
+      for (const k of kubelets.values()) {
+        if (!k.running) continue;
+        const hit = k.setProbeFault(ns, pod, container, probe, scope);
+        if (hit !== undefined) return hit;
+      }
+      return undefined;
+    },
     logs: (ns, pod, container, previous = false) => {
       for (const k of kubelets.values()) {
         const r = k.logs(ns, pod, container, previous);

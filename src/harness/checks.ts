@@ -18,6 +18,7 @@ import type { View } from './view.ts';
 import type { Ref, WorkloadKind } from './params.ts';
 import { getWorkload, isReady, isRunning, podsOf, workloadType } from './workloads.ts';
 import { indent, latestEvent, podsReport, table, eventsAbout, eventsTable } from './report.ts';
+import { describeReport } from './describe.ts';
 
 export interface Outcome {
   ok: boolean;
@@ -103,7 +104,7 @@ export function podPhase(ref: Ref, phase: PodPhaseWord): Check {
       ok: actual.toLowerCase() === phase && !(phase === 'running' && pod.metadata.deletionTimestamp),
       expected,
       found: `its phase is ${actual}${pod.metadata.deletionTimestamp ? ' and it is being deleted' : ''}`,
-      details: () => podsReport(view, [pod], 'Pod'),
+      details: () => describeReport(view, pod),
     };
   };
 }
@@ -117,14 +118,14 @@ export function podOnNode(ref: Ref, node: string): Check {
       ok: pod.spec.nodeName === node,
       expected,
       found: pod.spec.nodeName ? `it runs on node "${pod.spec.nodeName}"` : 'it is not scheduled',
-      details: () => podsReport(view, [pod], 'Pod'),
+      details: () => describeReport(view, pod),
     };
   };
 }
 
 export function noPodOnNode(namespace: string, node: string): Check {
   return (view) => {
-    const pods = view.list<Pod>(R.pods, namespace).filter((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp);
+    const pods = view.list<Pod>(R.pods, namespace).filter((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''));
     return {
       ok: pods.length === 0,
       expected: `no pod runs on node "${node}"`,
@@ -177,7 +178,7 @@ export function staysPending(ref: Ref, because: string): Check {
       ok,
       expected,
       found: pod.spec.nodeName ? `it was scheduled to node "${pod.spec.nodeName}"` : msg ? `the scheduler says: ${msg}` : 'the scheduler has said nothing about it yet',
-      details: () => podsReport(view, [pod], 'Pod'),
+      details: () => describeReport(view, pod),
     };
   };
 }
@@ -220,7 +221,7 @@ export function inCrashLoop(ref: Ref): Check {
       ok: waiting.includes('CrashLoopBackOff'),
       expected,
       found: waiting.length ? `its containers are waiting: ${waiting.join(', ')}` : `its phase is ${pod.status?.phase}, no container is waiting`,
-      details: () => podsReport(view, [pod], 'Pod'),
+      details: () => describeReport(view, pod),
     };
   };
 }
@@ -236,7 +237,7 @@ export function restartedTimes(ref: Ref, n: number): Check {
       ok: total === n,
       expected,
       found: `they have restarted ${total} times`,
-      details: () => podsReport(view, [pod], 'Pod'),
+      details: () => describeReport(view, pod),
     };
   };
 }

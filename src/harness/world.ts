@@ -63,6 +63,8 @@ export class KubeWorld extends World<KubecukeParameters> {
   readonly featureGates: Record<string, boolean> = {};
   /** How many jobs "I trigger the cronjob" has created, for their names. */
   manualRuns?: number;
+  /** Image pull times declared before the cluster exists. */
+  readonly imagePullTimes = new Map<string, number>();
   /** Line of the current step's doc string (the `"""` line) in the feature file. */
   docStringLine?: number;
 
@@ -93,6 +95,7 @@ export class KubeWorld extends World<KubecukeParameters> {
     const controllers = { ...(opts.controllers ?? {}), featureGates: { ...(opts.controllers?.featureGates ?? {}), ...this.featureGates } };
     this.current = createCluster({ ...opts, controllers, seed: this.seed, nodes });
     for (const image of this.missingImages) this.current.missingImages.add(image);
+    for (const [image, ms] of this.imagePullTimes) this.current.imagePullTimes.set(image, ms);
     this.current.trace.record({ kind: 'step', at: this.current.clock.now(), text: `cluster with ${this.current.nodeNames().length} nodes, seed ${this.seed}` });
     return this.current;
   }
