@@ -235,6 +235,7 @@ export class ApiServer {
     if (type.generation && !status && !deepEqual(specOf(next), specOf(old))) {
       next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
+    if (!status) strategyFor(type).prepareForUpdate?.(next, old);
     // An update without a resourceVersion is unconditional: it applies to the current object.
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     this.runAdmission('admit', 'UPDATE', type, next, old, user, opts, ns, name, status ? 'status' : undefined);

@@ -11,7 +11,7 @@ import { isStatusError } from '../api/errors.ts';
 import type { ControllerContext } from './manager.ts';
 import { claim, computeHash } from './controller-utils.ts';
 import { POD_REVISION_LABEL, deleteRevisions, sortRevisions, templatePatch } from './history-util.ts';
-import { isPodUpdated, nodeShouldRunDaemonPod, surgeAndUnavailable } from './daemonset-util.ts';
+import { isPodUpdated, nodeShouldRunDaemonPod, surgeAndUnavailable, templateGeneration } from './daemonset-util.ts';
 
 /**
  * rollingUpdate (pkg/controller/daemon/update.go), as a plan: without surge,
@@ -44,7 +44,7 @@ now: number,
     const replacements: Stored<Pod>[] = [];
     const candidates: Stored<Pod>[] = [];
     for (const [, list] of entries) {
-      const found = updatedOnNode(list, hash);
+      const found = updatedOnNode(list, hash, templateGeneration(ds));
       if (!found) {
         unavailable++;
         continue;
@@ -68,7 +68,7 @@ now: number,
   let surge = 0;
   let numAvailable = 0;
   for (const [nodeName, list] of entries) {
-    const found = updatedOnNode(list, hash);
+    const found = updatedOnNode(list, hash, templateGeneration(ds));
     if (!found) {
       surge++;
       continue;
@@ -96,12 +96,12 @@ now: number,
 }
 
 /** findUpdatedPodsOnNode: at most one new and one old live pod, or undefined when there are more. */
-function updatedOnNode(list: Stored<Pod>[], hash: string): { newPod?: Stored<Pod>; oldPod?: Stored<Pod> } | undefined {
+function updatedOnNode(list: Stored<Pod>[], hash: string, generation: string | undefined): { newPod?: Stored<Pod>; oldPod?: Stored<Pod> } | undefined {
   let newPod: Stored<Pod> | undefined;
   let oldPod: Stored<Pod> | undefined;
   for (const pod of list) {
     if (pod.metadata.deletionTimestamp) continue;
-    if (isPodUpdated(pod, hash)) {
+    if (isPodUpdated(pod, hash, generation)) {
       if (newPod) return undefined;
       newPod = pod;
     } else {

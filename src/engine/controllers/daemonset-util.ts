@@ -78,7 +78,11 @@ export function daemonPodTemplate(ds: DaemonSet, hash: string): PodTemplateSpec 
   const t = clone(ds.spec.template ?? {}) as PodTemplateSpec;
   t.spec = (t.spec ?? { containers: [] }) as PodTemplateSpec['spec'];
   addDaemonPodTolerations(t.spec as Pod['spec']);
-  t.metadata = { ...(t.metadata ?? {}), labels: { ...(t.metadata?.labels ?? {}), [POD_REVISION_LABEL]: hash } };
+  const labels: Record<string, string> = { ...(t.metadata?.labels ?? {}) };
+  const generation = templateGeneration(ds);
+  if (generation !== undefined) labels[TEMPLATE_GENERATION_LABEL] = generation;
+  labels[POD_REVISION_LABEL] = hash;
+  t.metadata = { ...(t.metadata ?? {}), labels };
   return t;
 }
 
@@ -93,8 +97,20 @@ export function targetNodeName(pod: Pod): string | undefined {
   return undefined;
 }
 
-/** IsPodUpdated: the pod carries the current revision's hash. */
-export const isPodUpdated = (pod: Pod, hash: string): boolean => !!hash && pod.metadata.labels?.[POD_REVISION_LABEL] === hash;
+/** extensions.DaemonSetTemplateGenerationKey: the template generation a daemon pod was made from. */
+export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
+
+/** GetTemplateGeneration: the deprecated.daemonset.template.generation annotation, if it is a number. */
+export function templateGeneration(ds: DaemonSet): string | undefined {
+  const v = ds.metadata.annotations?.['deprecated.daemonset.template.generation'];
+  return v !== undefined && /^\d+$/.test(v) ? v : undefined;
+}
+
+/** IsPodUpdated: the pod carries the current revision's hash, or the current template generation. */
+export function isPodUpdated(pod: Pod, hash: string, generation?: string): boolean {
+  const labels = pod.metadata.labels ?? {};
+  return (!!hash && labels[POD_REVISION_LABEL] === hash) || (generation !== undefined && labels[TEMPLATE_GENERATION_LABEL] === generation);
+}
 
 /** podByCreationTimestampAndPhase: scheduled pods first, then oldest first, then by name. */
 export function byCreationAndPhase(a: Stored<Pod>, b: Stored<Pod>): number {

@@ -26,6 +26,7 @@ import {
   isPodUpdated,
   nodeShouldRunDaemonPod,
   pinToNode,
+  templateGeneration,
   targetNodeName,
 } from './daemonset-util.ts';
 
@@ -224,7 +225,7 @@ export function daemonSetController(): Controller {
         let oldestNew: Stored<Pod> | undefined;
         let oldestOld: Stored<Pod> | undefined;
         for (const pod of running) {
-          if (isPodUpdated(pod, s.hash)) {
+          if (isPodUpdated(pod, s.hash, templateGeneration(s.ds))) {
             if (!oldestNew) oldestNew = pod;
             else remove.push(pod);
           } else if (!oldestOld) oldestOld = pod;
@@ -320,7 +321,7 @@ export function daemonSetController(): Controller {
         ready++;
         if (isPodAvailable(pod, s.ds.spec.minReadySeconds ?? 0, s.now)) available++;
       }
-      if (isPodUpdated(pod, s.hash)) updated++;
+      if (isPodUpdated(pod, s.hash, templateGeneration(s.ds))) updated++;
     }
     const status: DaemonSetStatus = {
       currentNumberScheduled: current,

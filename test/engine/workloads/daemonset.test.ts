@@ -47,6 +47,9 @@ describe('daemonset-controller', () => {
     t.update<DaemonSet>(R.daemonSets, 'agent', (d) => (d.spec.template.spec!.containers[0].image = 'fluentd:2'));
     expect(t.until(() => (t.pods('agent-') as Stored<Pod>[]).filter((p) => !p.metadata.deletionTimestamp && p.spec.containers[0].image === 'fluentd:2' && p.status?.phase === 'Running').length === 3)).toBeGreaterThanOrEqual(0);
     expect(t.list(R.controllerRevisions, 'default').length).toBe(2);
+    // The template generation, kept by the API server, labels the new pods.
+    expect(t.get(R.daemonSets, 'agent')!.metadata.annotations?.['deprecated.daemonset.template.generation']).toBe('2');
+    expect((t.pods('agent-') as Stored<Pod>[]).filter((p) => !p.metadata.deletionTimestamp).every((p) => p.metadata.labels?.['pod-template-generation'] === '2')).toBe(true);
   });
 });
 
