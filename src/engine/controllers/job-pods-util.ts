@@ -11,7 +11,8 @@ import { clone, namespacedName, newControllerRef, splitKey } from '../api/meta.t
 import { isStatusError } from '../api/errors.ts';
 import type { Informer } from '../client/informer.ts';
 import type { ControllerContext } from './manager.ts';
-import { type Expectations, podFromTemplate, rankPodsForDeletion } from './controller-utils.ts';
+import { type Expectations, podFromTemplate } from './controller-utils.ts';
+import { isPodReady, podCondition } from '../api/pod.ts';
 import {
   COMPLETION_INDEX_ANNOTATION,
   INDEX_FAILURE_COUNT_ANNOTATION,
@@ -90,7 +91,7 @@ function addIndex(s: JobSync, pod: Pod, index: number): void {
 
 /** Deletes up to `n` pods, the best candidates first; returns how many were deleted. */
 export function deletePods(s: JobSync, candidates: Stored<Pod>[], expectations: Expectations, n: number): number {
-  const victims = rankPodsForDeletion(candidates, [], s.now).slice(0, Math.min(n, MAX_POD_CREATE_DELETE_PER_SYNC));
+  const victims = [...candidates].sort(activePodsLess).slice(0, Math.min(n, MAX_POD_CREATE_DELETE_PER_SYNC));
   if (!victims.length) return 0;
   const key = namespacedName(s.job);
   expectations.expect(key, 0, victims.length);
@@ -128,3 +129,27 @@ export function removeOrphanFinalizer(key: string, ctx: ControllerContext, pods:
   patchOutFinalizer(ctx, pod);
 }
 
+
+const PHASE_ORDER: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+const maxRestarts = (p: Pod) => Math.max(0, ...(p.status?.containerStatuses ?? []).map((c) => c.restartCount ?? 0));
+/** Later times first; a missing time (zero) counts as the latest. */
+const afterOrZero = (a: string | undefined, b: string | undefined) => (a === b ? 0 : !a ? -1 : !b ? 1 : a > b ? -1 : 1);
+
+/**
+ * controller.ActivePods ordering, which the Job controller deletes by:
+ * unassigned, then Pending, Unknown, Running; not ready before ready; ready
+ * for less time first; more restarts first; newer first.
+ */
+function activePodsLess(a: Stored<Pod>, b: Stored<Pod>): number {
+  if (!!a.spec.nodeName !== !!b.spec.nodeName) return a.spec.nodeName ? 1 : -1;
+  const pa = PHASE_ORDER[a.status?.phase ?? ''] ?? 3;
+  const pb = PHASE_ORDER[b.status?.phase ?? ''] ?? 3;
+  if (pa !== pb) return pa - pb;
+  if (isPodReady(a) !== isPodReady(b)) return isPodReady(a) ? 1 : -1;
+  if (isPodReady(a) && isPodReady(b)) {
+    const c = afterOrZero(podCondition(a, 'Ready')?.lastTransitionTime, podCondition(b, 'Ready')?.lastTransitionTime);
+    if (c) return c;
+  }
+  if (maxRestarts(a) !== maxRestarts(b)) return maxRestarts(b) - maxRestarts(a);
+  return afterOrZero(a.metadata.creationTimestamp, b.metadata.creationTimestamp);
+}

@@ -173,3 +173,14 @@ spec:
     expect(getJob(t).status?.conditions?.find((c) => c.type === 'Failed')?.reason).toBe('BackoffLimitExceeded');
   });
 });
+
+describe('job-controller, parallelism changes', () => {
+  it('deletes the newest pods when parallelism drops', () => {
+    const t = testCluster();
+    t.apply(job('  completions: 6\n  parallelism: 3', '["sh", "-c", "sleep 600"]'));
+    expect(t.pods('pi-').length).toBe(3);
+    t.update<Job>(R.jobs, 'pi', (j) => (j.spec.parallelism = 1));
+    expect(t.events('SuccessfulDelete').length).toBe(2);
+    expect(getJob(t).status?.active).toBe(1);
+  });
+});
