@@ -10,12 +10,12 @@
  * - a Job runs at most `parallelism` pods at once;
  * - a DaemonSet without maxSurge runs at most one live pod per node;
  * - a StatefulSet's live pods have distinct ordinals, each named, labelled
- *   and addressed after it;
- * - a Bound claim's volume exists and names it, and no volume names two claims.
+ *   and addressed after it.
  *
  * Settled:
  * - StatefulSets' and DaemonSets' statuses agree with their pods;
- * - a HorizontalPodAutoscaler's recommendation stays within its bounds.
+ * - a HorizontalPodAutoscaler's recommendation stays within its bounds;
+ * - a Bound claim's volume exists and names it, and no volume names two claims.
  */
 import {
   R,
@@ -103,20 +103,6 @@ export function alwaysInvariants(view: View): Violation[] {
       }
     }
   }
-  const volumes = view.list<PersistentVolume>(R.persistentVolumes);
-  const claimedBy = new Map<string, string>();
-  for (const c of view.list<PersistentVolumeClaim>(R.persistentVolumeClaims)) {
-    if (c.status?.phase !== 'Bound') continue;
-    const who = `persistent volume claim "${c.metadata.namespace}/${c.metadata.name}"`;
-    const pv = volumes.find((v) => v.metadata.name === c.spec.volumeName);
-    if (!pv) out.push({ invariant: 'volume-binding', message: `${who} is Bound to volume "${c.spec.volumeName}", which does not exist` });
-    else if (pv.spec.claimRef?.uid && pv.spec.claimRef.uid !== c.metadata.uid) out.push({ invariant: 'volume-binding', message: `${who} is Bound to volume "${pv.metadata.name}", which belongs to another claim` });
-    if (c.spec.volumeName) {
-      const other = claimedBy.get(c.spec.volumeName);
-      if (other) out.push({ invariant: 'volume-binding', message: `volume "${c.spec.volumeName}" is bound to two claims: ${other} and ${who}` });
-      claimedBy.set(c.spec.volumeName, who);
-    }
-  }
   return out;
 }
 
@@ -138,6 +124,20 @@ export function settledInvariants(view: View): Violation[] {
     const reported = (ds.status?.currentNumberScheduled ?? 0) + (ds.status?.numberMisscheduled ?? 0);
     if (reported > nodes.size) {
       out.push({ invariant: 'workload-status', message: `daemonset "${ds.metadata.namespace}/${ds.metadata.name}" reports pods on ${reported} nodes but has pods on ${nodes.size}` });
+    }
+  }
+  const volumes = view.list<PersistentVolume>(R.persistentVolumes);
+  const claimedBy = new Map<string, string>();
+  for (const c of view.list<PersistentVolumeClaim>(R.persistentVolumeClaims)) {
+    if (c.status?.phase !== 'Bound') continue;
+    const who = `persistent volume claim "${c.metadata.namespace}/${c.metadata.name}"`;
+    const pv = volumes.find((v) => v.metadata.name === c.spec.volumeName);
+    if (!pv) out.push({ invariant: 'volume-binding', message: `${who} is Bound to volume "${c.spec.volumeName}", which does not exist` });
+    else if (pv.spec.claimRef?.uid && pv.spec.claimRef.uid !== c.metadata.uid) out.push({ invariant: 'volume-binding', message: `${who} is Bound to volume "${pv.metadata.name}", which belongs to another claim` });
+    if (c.spec.volumeName) {
+      const other = claimedBy.get(c.spec.volumeName);
+      if (other) out.push({ invariant: 'volume-binding', message: `volume "${c.spec.volumeName}" is bound to two claims: ${other} and ${who}` });
+      claimedBy.set(c.spec.volumeName, who);
     }
   }
   for (const h of view.list<HorizontalPodAutoscaler>(R.horizontalPodAutoscalers)) {

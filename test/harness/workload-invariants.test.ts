@@ -45,7 +45,8 @@ describe('workload invariants', () => {
     const set = obj('StatefulSet', 'db', { spec: { serviceName: 'db' } });
     const pod = obj('Pod', 'db-0', { spec: { hostname: 'other', subdomain: 'db', containers: [] }, status: { phase: 'Running' } }, { ownerReferences: ref(set, 'StatefulSet') });
     const pvc = obj('PersistentVolumeClaim', 'data', { spec: { volumeName: 'gone' }, status: { phase: 'Bound' } });
-    expect(alwaysInvariants(view([[R.statefulSets, set], [R.pods, pod], [R.persistentVolumeClaims, pvc]])).map((v) => v.invariant)).toEqual(['statefulset-identity', 'volume-binding']);
+    expect(alwaysInvariants(view([[R.statefulSets, set], [R.pods, pod], [R.persistentVolumeClaims, pvc]])).map((v) => v.invariant)).toEqual(['statefulset-identity']);
+    expect(settledInvariants(view([[R.persistentVolumeClaims, pvc]])).map((v) => v.invariant)).toEqual(['volume-binding']);
   });
 
   it('catch an autoscaler wanting more than its maximum', () => {
