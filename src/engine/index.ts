@@ -5,6 +5,7 @@
 export { createCluster, USER, type Cluster, type ClusterOptions, type NodeOptions } from './cluster.ts';
 export { Trace, formatEntry, formatOffset, type TraceEntry } from './trace.ts';
 export { Loads, type LoadRule, type LoadSource, type Usage } from './loads.ts';
+export type { PodMetrics, ContainerUsage, ResourceMetricsSource } from './api/metrics.ts';
 export { Clock, EPOCH_MS, LivelockError, type TaskHandle } from './clock/clock.ts';
 export { Random } from './clock/random.ts';
 export type { Client, Identity, ListOptions, ListResult, WatchEvent, DeleteOptions, PatchType } from './client/client.ts';
