@@ -6,7 +6,8 @@ Feature: Persistent volumes and claims
   class gets the default class, `standard` here as in kind, which waits for
   the first pod using the claim (WaitForFirstConsumer). When a claim is
   deleted, its volume is deleted (reclaimPolicy Delete) or kept as Released
-  (Retain); a claim still used by a pod is kept until the pod is gone.
+  (Retain); a claim still used by a pod is kept until the pod is gone. A
+  generic ephemeral volume gets its own claim, owned by its pod.
 
   Background:
     Given a cluster with 2 nodes
@@ -205,4 +206,59 @@ Feature: Persistent volumes and claims
       kind: PersistentVolumeClaim
       metadata:
         name: data
+      """
+
+  Scenario: a generic ephemeral volume gets a claim that lives and dies with its pod
+    Given the following manifest is applied:
+      """
+      apiVersion: storage.k8s.io/v1
+      kind: StorageClass
+      metadata:
+        name: fast
+      provisioner: ebs.csi.aws.com
+      volumeBindingMode: Immediate
+      """
+    When I apply the following manifest:
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: scratch
+      spec:
+        containers:
+          - name: app
+            image: nginx:1.27
+            volumeMounts:
+              - name: cache
+                mountPath: /cache
+        volumes:
+          - name: cache
+            ephemeral:
+              volumeClaimTemplate:
+                spec:
+                  storageClassName: fast
+                  accessModes: [ReadWriteOnce]
+                  resources:
+                    requests:
+                      storage: 1Gi
+      """
+    Then the persistent volume claim "scratch-cache" is bound
+    And the cluster contains:
+      """
+      apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata:
+        name: scratch-cache
+        ownerReferences:
+          - kind: Pod
+            name: scratch
+            controller: true
+      """
+    When I delete pod "scratch"
+    Then within 1 minute the cluster does not contain:
+      """
+      apiVersion: v1
+      kind: PersistentVolumeClaim
+      metadata:
+        name: scratch-cache
       """

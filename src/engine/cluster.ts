@@ -24,6 +24,7 @@ import { MetricsServer } from './metrics/metrics-server.ts';
 import { namespaceController } from './controllers/namespace.ts';
 import { persistentVolumeController } from './controllers/persistentvolume.ts';
 import { pvcProtectionController } from './controllers/pvc-protection.ts';
+import { ephemeralVolumeController } from './controllers/ephemeral-volume.ts';
 import { pvProtectionController } from './controllers/pv-protection.ts';
 import { resourceQuotaController } from './controllers/resourcequota.ts';
 import { externalProvisioner } from './storage/external-provisioner.ts';
@@ -300,6 +301,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     namespaceController(),
     persistentVolumeController(),
     pvcProtectionController(),
+    ephemeralVolumeController(),
     pvProtectionController(),
     resourceQuotaController(),
     podGarbageCollector(),
