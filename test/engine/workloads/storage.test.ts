@@ -131,3 +131,33 @@ spec:
     expect(t.events('ProvisioningFailed')[0].message).toBe('storageclass.storage.k8s.io "gold" not found');
   });
 });
+
+describe('ephemeral-volume-controller', () => {
+  const pod = `
+apiVersion: v1
+kind: Pod
+metadata: {name: scratch}
+spec:
+  containers: [{name: c, image: "nginx:1.27"}]
+  volumes:
+    - name: cache
+      ephemeral:
+        volumeClaimTemplate:
+          metadata: {labels: {purpose: cache}}
+          spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+  it('creates the claim <pod>-<volume> with the template labels, controlled by the pod', () => {
+    const t = testCluster();
+    t.apply(pod);
+    const pvc = t.get<PersistentVolumeClaim>(R.persistentVolumeClaims, 'scratch-cache')!;
+    expect(pvc.metadata.labels).toEqual({ purpose: 'cache' });
+    expect(pvc.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Pod', name: 'scratch', uid: t.get(R.pods, 'scratch')!.metadata.uid, controller: true, blockOwnerDeletion: true }]);
+  });
+
+  it('refuses a claim of that name made for something else', () => {
+    const t = testCluster();
+    t.apply(claim('scratch-cache', 'standard'));
+    t.apply(pod);
+    expect(t.events('FailedBinding').map((e) => e.message)).toContain('ephemeral volume cache: PVC default/scratch-cache was not created for pod default/scratch (pod is not owner)');
+  });
+});
