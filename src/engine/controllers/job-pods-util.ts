@@ -100,6 +100,7 @@ export function deletePods(s: JobSync, candidates: Stored<Pod>[], expectations: 
     try {
       s.ctx.client.delete(R.pods, pod.metadata.namespace, pod.metadata.name);
       s.ctx.recorder.event(s.job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`);
+      s.deleted.add(pod.metadata.uid);
       removed++;
     } catch (e) {
       expectations.lower(key, 0, 1);

@@ -181,4 +181,6 @@ export interface JobSync {
   pods: Stored<Pod>[];
   now: number;
   iso: string;
+  /** Pods this sync deleted: no longer active, so neither counted ready. */
+  deleted: Set<string>;
 }

@@ -112,7 +112,7 @@ export function jobController(): Controller {
       const job = jobs.get(namespace, name);
       if (!job) return;
       const owned = claim(ctx.client, R.pods, job, newControllerRef(job, R.jobs), job.spec.selector, pods.byIndex('namespace', namespace ?? '') as Stored<Pod>[]);
-      const s: JobSync = { job, ctx, pods: owned, now: ctx.clock.now(), iso: ctx.clock.iso() };
+      const s: JobSync = { job, ctx, pods: owned, now: ctx.clock.now(), iso: ctx.clock.iso(), deleted: new Set() };
       if (isJobFinished(job)) {
         removeFinalizers(s, owned.filter((p) => p.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER)));
         return;
@@ -208,7 +208,7 @@ function syncJob(s: JobSync, satisfied: boolean, backoffs: Map<string, BackoffRe
   if (indexed) status.completedIndexes = formatIndexes(succeededIndexes);
   if (hasBackoffLimitPerIndex(job)) status.failedIndexes = formatIndexes(failedIndexes);
   status.active = activeCount;
-  status.ready = active.filter((p) => isPodReady(p)).length;
+  status.ready = active.filter((p) => isPodReady(p) && !s.deleted.has(p.metadata.uid)).length;
   status.terminating = s.pods.filter((p) => p.metadata.deletionTimestamp && !isPodTerminal(p)).length + (activeCount < active.length ? active.length - activeCount : 0);
   if (finished) {
     requeue = finishJob(s, status, finished) ?? requeue;
