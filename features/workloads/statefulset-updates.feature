@@ -170,3 +170,19 @@ Feature: Updating a StatefulSet
     When I run "kubectl delete pods --field-selector spec.nodeName=node-2 --force --grace-period=0"
     Then within 1 minute 3 pods of statefulset "db" are running
     And no pod runs on node "node-2"
+
+  Scenario: restarting the rollout replaces every pod with a fresh one
+    When I restart the rollout of statefulset "db"
+    Then within 2 minutes the rollout of statefulset "db" has completed
+    And the cluster contains:
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: db-0
+      spec:
+        containers:
+          - image: postgres:16
+      """
+    And the event "SuccessfulDelete" was recorded for the statefulset "db"
+    And at all times at least 2 pods of statefulset "db" were running
