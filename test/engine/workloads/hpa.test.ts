@@ -101,3 +101,39 @@ describe('horizontal-pod-autoscaler, limits', () => {
     expect(t.events('FailedGetScale')[0].message).toBe('deployments.apps "nope" not found');
   });
 });
+
+describe('horizontal-pod-autoscaler, other metric sources', () => {
+  const withMetrics = (metrics: string) =>
+    app().replace(/  metrics:\n[\s\S]*$/, `  metrics:\n${metrics}`).replace('resources: {requests: {cpu: "200m"}}', 'resources: {requests: {cpu: "200m", memory: 100Mi}}');
+
+  it('scales on a memory average value', () => {
+    const t = testCluster();
+    t.apply(withMetrics('    - type: Resource\n      resource: {name: memory, target: {type: AverageValue, averageValue: 100Mi}}\n'));
+    t.cluster.loads.set({ namespace: 'default', selector: { matchLabels: { app: 'api' } }, memory: '150Mi' });
+    t.until(() => t.get<Deployment>(R.deployments, 'api')!.spec.replicas !== 2, 60_000);
+    const hpa = t.get<HorizontalPodAutoscaler>(R.horizontalPodAutoscalers, 'api')!;
+    // 150Mi against 100Mi: ceil(2 x 1.5) = 3.
+    expect(hpa.status?.desiredReplicas).toBe(3);
+    expect(hpa.status?.currentMetrics?.[0]).toEqual({ type: 'Resource', resource: { name: 'memory', current: { averageValue: '150Mi' } } });
+    expect(t.events('SuccessfulRescale')[0].message).toBe('New size: 3; reason: memory resource above target');
+  });
+
+  it('reads one container with ContainerResource', () => {
+    const t = testCluster();
+    t.apply(withMetrics('    - type: ContainerResource\n      containerResource: {name: cpu, container: api, target: {type: Utilization, averageUtilization: 50}}\n'));
+    t.cluster.loads.set({ namespace: 'default', selector: { matchLabels: { app: 'api' } }, container: 'api', cpu: '150m' });
+    t.until(() => t.get<Deployment>(R.deployments, 'api')!.spec.replicas !== 2, 60_000);
+    const hpa = t.get<HorizontalPodAutoscaler>(R.horizontalPodAutoscalers, 'api')!;
+    expect(hpa.status?.currentMetrics?.[0]).toEqual({ type: 'ContainerResource', containerResource: { name: 'cpu', container: 'api', current: { averageUtilization: 75, averageValue: '150m' } } });
+    expect(hpa.status?.desiredReplicas).toBe(3);
+  });
+
+  it('explains that there is no custom metrics API', () => {
+    const t = testCluster();
+    t.apply(withMetrics('    - type: Pods\n      pods: {metric: {name: requests_per_second}, target: {type: AverageValue, averageValue: "10"}}\n'));
+    t.pass(20_000);
+    const c = t.get<HorizontalPodAutoscaler>(R.horizontalPodAutoscalers, 'api')!.status?.conditions?.find((x) => x.type === 'ScalingActive');
+    expect(c).toMatchObject({ status: 'False', reason: 'FailedGetPodsMetric' });
+    expect(c?.message).toContain('no custom metrics API (custom.metrics.k8s.io) registered');
+  });
+});
