@@ -14,8 +14,26 @@ import { EventSequence, newRecorder } from './client/events.ts';
 import { ControllerManager, type Controller, type ControllerConfig } from './controllers/manager.ts';
 import { replicaSetController } from './controllers/replicaset.ts';
 import { deploymentController } from './controllers/deployment.ts';
+import { statefulSetController } from './controllers/statefulset.ts';
+import { daemonSetController } from './controllers/daemonset.ts';
+import { jobController } from './controllers/job.ts';
+import { cronJobController } from './controllers/cronjob.ts';
+import { ttlAfterFinishedController } from './controllers/ttl-after-finished.ts';
+import { horizontalPodAutoscalerController } from './controllers/horizontal-pod-autoscaler.ts';
+import { MetricsServer } from './metrics/metrics-server.ts';
+import { namespaceController } from './controllers/namespace.ts';
+import { persistentVolumeController } from './controllers/persistentvolume.ts';
+import { pvcProtectionController } from './controllers/pvc-protection.ts';
+import { ephemeralVolumeController } from './controllers/ephemeral-volume.ts';
+import { pvProtectionController } from './controllers/pv-protection.ts';
+import { resourceQuotaController } from './controllers/resourcequota.ts';
+import { externalProvisioner } from './storage/external-provisioner.ts';
+import type { ResourceMetricsSource } from './api/metrics.ts';
+import { containerBehaviour } from './kubelet/behaviour.ts';
+import { milliValue, value as quantityValue } from './api/quantity.ts';
 import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
 import { taintEvictionController } from './controllers/taint-eviction.ts';
+import { disruptionController } from './controllers/disruption.ts';
 import { podGarbageCollector } from './controllers/pod-garbage-collector.ts';
 import { garbageCollector } from './controllers/garbage-collector.ts';
 import { serviceAccountController } from './controllers/serviceaccount.ts';
@@ -35,7 +53,7 @@ import type { SchedulerConfiguration } from './scheduler/config.ts';
 import { Kubelet } from './kubelet/kubelet.ts';
 import { DEFAULT_MAX_PODS, type NodeConfig } from './kubelet/node-status.ts';
 import { R } from './api/kinds.ts';
-import type { KubeObject, Taint } from './api/types.ts';
+import type { KubeObject, Pod, Stored, Taint } from './api/types.ts';
 import { Trace } from './trace.ts';
 import { Loads } from './loads.ts';
 
@@ -67,6 +85,8 @@ export interface ClusterOptions {
   /** Record every scheduler plugin's verdict and score per node, for explanations (default true). */
   explainScheduling?: boolean;
   admission?: AdmissionOptions;
+  /** Install the default StorageClass `standard` (WaitForFirstConsumer, as kind's); default true. */
+  defaultStorageClass?: boolean;
   /** Tasks allowed at one instant before a livelock is reported. */
   maxTasksPerInstant?: number;
   /** kube-proxy's mode on every node: iptables (default) or ipvs. */
@@ -97,6 +117,14 @@ export interface Cluster {
   readonly missingImages: Set<string>;
   /** Standing resource usage set by scenarios; kubelets and metrics read it. */
   readonly loads: Loads;
+  /** The resource metrics API (metrics-server), as `kubectl top` and autoscalers read it. */
+  readonly metrics: ResourceMetricsSource;
+  /**
+   * How long pulling an image takes, in ms, by image as written in pod specs
+   * (`nginx:1.27`, or `nginx` for every tag); `*` sets it for every image.
+   * Pulls take no time otherwise.
+   */
+  readonly imagePullTimes: Map<string, number>;
   nodeNames(): string[];
   addNode(node: NodeOptions): string;
   /** The node's kubelet stops: no heartbeats, no pod updates. */
@@ -106,6 +134,20 @@ export interface Cluster {
   /** The machine is gone and its Node object deleted. */
   removeNode(name: string): void;
   isNodeAlive(name: string): boolean;
+  /** The node's kubelet process restarts; its containers keep running. */
+  restartKubelet(name: string): void;
+  /** Cuts (false) or restores (true) the node's network to the control plane; its containers keep running. */
+  setNodeNetwork(name: string, up: boolean): void;
+  isNodeReachable(name: string): boolean;
+  /** Fills the node's disk (its kubelet reports DiskPressure and evicts pods) or frees it again. */
+  setNodeDiskFull(name: string, full: boolean): void;
+  /**
+   * Makes a probe of a pod's containers (one, or all that have it) fail: for
+   * the current container instance (`instance`, a restart cures it), for
+   * every later one too (`always`), or pass again (undefined). Returns the
+   * containers affected, or undefined when no live kubelet runs the pod.
+   */
+  setProbeFault(namespace: string, pod: string, container: string | undefined, probe: 'readiness' | 'liveness' | 'startup', scope: 'instance' | 'always' | undefined): string[] | undefined;
   logs(namespace: string, pod: string, container?: string, previous?: boolean): { lines?: Array<{ time: number; text: string }>; containers: string[] } | undefined;
   /**
    * The running containers of a pod exit with code 1 now (and, with `keep`,
@@ -130,6 +172,33 @@ function fakeCABundle(random: Random): string {
   return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
+/**
+ * What a running container uses, as its node agent measures it: the
+ * scenario's standing load, else its `kubecuke.io/cpu-usage` and
+ * `memory-usage`, else a whole CPU for a loop that never sleeps and nothing
+ * for an idle process (a simulation choice: real idle processes use a
+ * little). CPU is capped at the container's limit, as the CFS quota caps it.
+ */
+const behaviourCache = new WeakMap<object, Map<string, ReturnType<typeof containerBehaviour>>>();
+function containerUsage(pod: Stored<Pod>, container: string, loads: Loads): { cpu: number; memory: number } {
+  let byContainer = behaviourCache.get(pod);
+  if (!byContainer) behaviourCache.set(pod, (byContainer = new Map()));
+  let b = byContainer.get(container);
+  if (!b) {
+    try {
+      b = containerBehaviour(pod, container);
+    } catch {
+      return { cpu: 0, memory: 0 };
+    }
+    byContainer.set(container, b);
+  }
+  const load = loads.usage(pod, container);
+  let cpu = milliValue(load?.cpu ?? b.cpuUsage ?? (b.busy ? '1' : '0'));
+  const limit = (pod.spec.containers.find((c) => c.name === container)?.resources?.limits as Record<string, string> | undefined)?.cpu;
+  if (limit !== undefined) cpu = Math.min(cpu, milliValue(limit));
+  return { cpu, memory: quantityValue(load?.memory ?? b.memoryUsage ?? '0') };
+}
+
 export function createCluster(options: ClusterOptions = {}): Cluster {
   const seed = options.seed ?? 1;
   const clock = new Clock({ start: EPOCH_MS, maxTasksPerInstant: options.maxTasksPerInstant });
@@ -137,6 +206,13 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   const store = new Store();
   const trace = new Trace();
   const missingImages = new Set<string>();
+  const imagePullTimes = new Map<string, number>();
+  const pullDurationMs = (image: string): number => {
+    const exact = imagePullTimes.get(image);
+    if (exact !== undefined) return exact;
+    const repo = image.split('@')[0].replace(/:[^/:]+$/, '');
+    return imagePullTimes.get(repo) ?? imagePullTimes.get('*') ?? 0;
+  };
   const loads = new Loads();
   const events = new EventSequence();
   const serviceAllocation = new ServiceAllocation({ random });
@@ -194,6 +270,27 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     spec: { controller: INGRESS_CONTROLLER },
   } as KubeObject);
 
+  // A default StorageClass, as kind installs one: local-path volumes provisioned once a pod is scheduled.
+  if (options.defaultStorageClass !== false) {
+    bootstrap.create(R.storageClasses, {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'rancher.io/local-path',
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'WaitForFirstConsumer',
+    } as KubeObject);
+  }
+
+  // Filled once the kubelets exist; metrics-server scrapes the live ones.
+  const kubelets = new Map<string, Kubelet>();
+  const metricsServer = new MetricsServer({
+    clock,
+    client: system('metrics-server'),
+    nodeAlive: (n) => kubelets.get(n)?.running ?? false,
+    containerUsage: (pod, container) => containerUsage(pod, container, loads),
+  });
+
   const disabled = new Set(options.disabledControllers ?? []);
   const controllers: Controller[] = [
     serviceAccountController(),
@@ -201,8 +298,21 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     nodeIpamController(),
     nodeLifecycleController(),
     taintEvictionController(),
+    disruptionController(),
     replicaSetController(),
     deploymentController(),
+    statefulSetController(),
+    daemonSetController(),
+    jobController(),
+    cronJobController(),
+    ttlAfterFinishedController(),
+    horizontalPodAutoscalerController(metricsServer),
+    namespaceController(),
+    persistentVolumeController(),
+    pvcProtectionController(),
+    ephemeralVolumeController(),
+    pvProtectionController(),
+    resourceQuotaController(),
     podGarbageCollector(),
     garbageCollector(),
     endpointSliceController(),
@@ -223,7 +333,7 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   // Outside kube-controller-manager: the cloud-controller-manager's service controller and the ingress controller.
   const addons = new ControllerManager(
     { clock, random, clientFor: (name) => system(name), events, onError: (e) => trace.record({ kind: 'reconcile-error', ...e }) },
-    [serviceController(cloud), ingressController(ingressAddress)].filter((c) => !disabled.has(c.name) && !disabled.has('*')),
+    [serviceController(cloud), ingressController(ingressAddress), externalProvisioner()].filter((c) => !disabled.has(c.name) && !disabled.has('*')),
   );
   addons.start();
 
@@ -234,7 +344,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   let scheduler = newScheduler(options.scheduler);
   scheduler.start();
 
-  const kubelets = new Map<string, Kubelet>();
+  metricsServer.start();
+
   const network = new Network({
     client: system('network', 'system:serviceaccount:kube-system:calico-node'),
     clock,
@@ -244,7 +355,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     ingressAddress,
     ingressClass: INGRESS_CLASS,
     dataplane: {
-      nodeAlive: (n) => kubelets.get(n)?.running ?? false,
+      // A node cut off the network is as unreachable to traffic as a dead one.
+      nodeAlive: (n) => (kubelets.get(n)?.running ?? false) && (kubelets.get(n)?.reachable ?? false),
       connect: (n, uid, port, protocol) => kubelets.get(n)?.connect(uid, port, protocol) ?? { ok: false, kind: 'timeout', why: `node ${n} does not exist` },
     },
   });
@@ -275,12 +387,17 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       random,
       recorder: newRecorder(client, { component: 'kubelet', host: name, now: () => clock.now(), iso: (ms) => clock.iso(ms) }, events),
       missingImages: () => missingImages,
+      usage: loads,
+      pullDurationMs,
     });
     kubelets.set(name, kubelet);
     kubelet.start();
     network.startNode(name, proxyClient(name));
     return name;
   };
+  loads.onChange(() => {
+    for (const k of kubelets.values()) k.usageChanged();
+  });
   const nodes = options.nodes ?? 0;
   if (typeof nodes === 'number') for (let i = 0; i < nodes; i++) addNode({});
   else for (const n of nodes) addNode(n);
@@ -310,6 +427,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     store,
     missingImages,
     loads,
+    metrics: metricsServer,
+    imagePullTimes,
     client: (identity = USER) => apiserver.client(identity, { fieldValidation: 'Strict' }),
     nodeNames: () => [...kubelets.keys()],
     addNode,
@@ -332,6 +451,18 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       }
     },
     isNodeAlive: (name) => kubelet(name).running,
+    restartKubelet: (name) => kubelet(name).restart(),
+    setNodeNetwork: (name, up) => kubelet(name).setNetwork(up),
+    isNodeReachable: (name) => kubelet(name).reachable,
+    setNodeDiskFull: (name, full) => kubelet(name).setDiskFull(full),
+    setProbeFault: (ns, pod, container, probe, scope) => {
+      for (const k of kubelets.values()) {
+        if (!k.running) continue;
+        const hit = k.setProbeFault(ns, pod, container, probe, scope);
+        if (hit !== undefined) return hit;
+      }
+      return undefined;
+    },
     logs: (ns, pod, container, previous = false) => {
       for (const k of kubelets.values()) {
         const r = k.logs(ns, pod, container, previous);

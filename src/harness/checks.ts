@@ -16,8 +16,9 @@ import {
 } from '../engine/index.ts';
 import type { View } from './view.ts';
 import type { Ref, WorkloadKind } from './params.ts';
-import { getWorkload, isReady, isRunning, podsOf } from './workloads.ts';
+import { getWorkload, isReady, isRunning, podsOf, workloadType } from './workloads.ts';
 import { indent, latestEvent, podsReport, table, eventsAbout, eventsTable } from './report.ts';
+import { describeReport } from './describe.ts';
 
 export interface Outcome {
   ok: boolean;
@@ -65,7 +66,9 @@ export function podsRunning(kind: WorkloadKind, ref: Ref, n: number): Check {
 /** "at least/at most N pods of X were ready/running/existed", for history checks. */
 export function podsCount(kind: WorkloadKind, ref: Ref, bound: 'at least' | 'at most' | 'exactly', n: number, what: 'ready' | 'running' | 'existing'): Check {
   return (view) => {
-    const all = podsOf(view, kind, ref, what !== 'existing');
+    // Looking back, the workload may not exist yet: then it has no pods.
+    const exists = view.get(workloadType(kind), ref.namespace, ref.name) !== undefined;
+    const all = exists ? podsOf(view, kind, ref, what !== 'existing') : [];
     const counted = what === 'ready' ? all.filter(isReady) : what === 'running' ? all.filter(isRunning) : all;
     const c = counted.length;
     const ok = bound === 'at least' ? c >= n : bound === 'at most' ? c <= n : c === n;
@@ -73,7 +76,7 @@ export function podsCount(kind: WorkloadKind, ref: Ref, bound: 'at least' | 'at 
       ok,
       expected: `${bound} ${n} pods of ${describeWorkload(kind, ref)} ${what === 'existing' ? 'exist' : `are ${what}`}`,
       found: `${c} ${what === 'existing' ? 'existed' : what}`,
-      details: () => podsReport(view, podsOf(view, kind, ref, false)),
+      details: () => (exists ? podsReport(view, podsOf(view, kind, ref, false)) : `there was no ${kind} "${ref.name}" yet`),
     };
   };
 }
@@ -101,7 +104,7 @@ export function podPhase(ref: Ref, phase: PodPhaseWord): Check {
       ok: actual.toLowerCase() === phase && !(phase === 'running' && pod.metadata.deletionTimestamp),
       expected,
       found: `its phase is ${actual}${pod.metadata.deletionTimestamp ? ' and it is being deleted' : ''}`,
-      details: () => podsReport(view, [pod], 'Pod'),
+      details: () => describeReport(view, pod),
     };
   };
 }
@@ -115,14 +118,14 @@ export function podOnNode(ref: Ref, node: string): Check {
       ok: pod.spec.nodeName === node,
       expected,
       found: pod.spec.nodeName ? `it runs on node "${pod.spec.nodeName}"` : 'it is not scheduled',
-      details: () => podsReport(view, [pod], 'Pod'),
+      details: () => describeReport(view, pod),
     };
   };
 }
 
 export function noPodOnNode(namespace: string, node: string): Check {
   return (view) => {
-    const pods = view.list<Pod>(R.pods, namespace).filter((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp);
+    const pods = view.list<Pod>(R.pods, namespace).filter((p) => p.spec.nodeName === node && !p.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''));
     return {
       ok: pods.length === 0,
       expected: `no pod runs on node "${node}"`,
@@ -175,7 +178,7 @@ export function staysPending(ref: Ref, because: string): Check {
       ok,
       expected,
       found: pod.spec.nodeName ? `it was scheduled to node "${pod.spec.nodeName}"` : msg ? `the scheduler says: ${msg}` : 'the scheduler has said nothing about it yet',
-      details: () => podsReport(view, [pod], 'Pod'),
+      details: () => describeReport(view, pod),
     };
   };
 }
@@ -218,7 +221,7 @@ export function inCrashLoop(ref: Ref): Check {
       ok: waiting.includes('CrashLoopBackOff'),
       expected,
       found: waiting.length ? `its containers are waiting: ${waiting.join(', ')}` : `its phase is ${pod.status?.phase}, no container is waiting`,
-      details: () => podsReport(view, [pod], 'Pod'),
+      details: () => describeReport(view, pod),
     };
   };
 }
@@ -234,7 +237,7 @@ export function restartedTimes(ref: Ref, n: number): Check {
       ok: total === n,
       expected,
       found: `they have restarted ${total} times`,
-      details: () => podsReport(view, [pod], 'Pod'),
+      details: () => describeReport(view, pod),
     };
   };
 }

@@ -1,7 +1,9 @@
 /**
- * Pod QoS class (pkg/apis/core/helper/qos): Guaranteed when every container
- * has cpu and memory limits equal to its requests, BestEffort when no
- * container requests or limits cpu or memory, Burstable otherwise.
+ * Pod QoS class (pkg/apis/core/helper/qos ComputePodQOS): BestEffort when no
+ * container requests or limits cpu or memory (zero counts as nothing);
+ * Guaranteed when every container limits both cpu and memory and the sums of
+ * requests equal the sums of limits, resource by resource; Burstable
+ * otherwise.
  */
 import type { PodSpec } from './types.ts';
 import { resourceAmount } from './quantity.ts';
@@ -27,8 +29,9 @@ export function podQOSClass(spec: PodSpec): QOSClass {
   }
   if (requests.size === 0 && limits.size === 0) return 'BestEffort';
   if (guaranteed) {
-    for (const r of COMPUTE) if (requests.has(r) && requests.get(r) !== limits.get(r)) return 'Burstable';
-    return 'Guaranteed';
+    for (const [r, v] of requests) if (limits.get(r) !== v) return 'Burstable';
+    // Every limited resource must be requested as much (zero requests do not count).
+    if (requests.size === limits.size) return 'Guaranteed';
   }
   return 'Burstable';
 }

@@ -45,6 +45,7 @@ import type {
 } from '../client/client.ts';
 import type { AdmissionAttributes, AdmissionContext, AdmissionOperation, AdmissionPlugin } from './admission/types.ts';
 import { strategyFor } from './strategy.ts';
+import { type PodDisruptionBudget, evictPod } from './registry/eviction.ts';
 import { fieldLabelSupported } from './field-labels.ts';
 import type { ServiceAllocation, Transaction } from './registry/service-allocation.ts';
 
@@ -246,6 +247,7 @@ export class ApiServer {
     if (type.generation && !status && !deepEqual(specOf(next), specOf(old))) {
       next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
+    if (!status) strategyFor(type).prepareForUpdate?.(next, old);
     // An update without a resourceVersion is unconditional: it applies to the current object.
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     this.runAdmission('admit', 'UPDATE', type, next, old, user, opts, ns, name, status ? 'status' : undefined);
@@ -419,10 +421,28 @@ export class ApiServer {
     this.record(user, 'bind', R.pods, namespace, podName, 201, entry.modRevision, `to ${nodeName}`, 'binding');
   }
 
-  /** POST pods/{name}/eviction: deletes the pod through the Eviction API. */
+  /** POST pods/{name}/eviction: a delete that respects PodDisruptionBudgets (registry/eviction.ts). */
   evict(user: Identity, namespace: string, podName: string, opts: DeleteOptions = {}): void {
-    this.get(R.pods, namespace, podName);
-    this.delete(user, R.pods, namespace, podName, opts);
+    const loopback: Identity = { user: 'system:apiserver', component: 'kube-apiserver' };
+    try {
+      evictPod(
+        {
+          getPod: (ns, name) => this.get(R.pods, ns, name) as Stored<Pod>,
+          listBudgets: (ns) => this.list(R.podDisruptionBudgets, { namespace: ns }).items as Array<Stored<PodDisruptionBudget>>,
+          updateBudgetStatus: (pdb) => void this.update(loopback, R.podDisruptionBudgets, pdb, {}, true),
+          updatePodStatus: (pod) => this.update(user, R.pods, pod, {}, true) as Stored<Pod>,
+          deletePod: (ns, name, o) => void this.delete(user, R.pods, ns, name, o),
+          nowIso: () => this.env.iso(),
+        },
+        namespace,
+        podName,
+        opts,
+      );
+    } catch (e) {
+      if (e instanceof StatusError) this.record(user, 'evict', R.pods, namespace, podName, e.code, undefined, e.message, 'eviction');
+      throw e;
+    }
+    this.record(user, 'evict', R.pods, namespace, podName, 201, undefined, undefined, 'eviction');
   }
 
   watch(user: Identity, type: ResourceType, opts: WatchOptions, handler: (e: WatchEvent) => void): Watch {
@@ -517,6 +537,7 @@ export class ApiServer {
     if (res.unknownFields.length) {
       throw badRequest(prefix + 'strict decoding error: ' + res.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`).join(', '));
     }
+    if (type === R.secrets) mergeStringData(obj as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> });
     return obj;
   }
 
@@ -621,6 +642,16 @@ export class ApiServer {
       message,
     });
   }
+}
+
+/** Convert_v1_Secret_To_core_Secret: stringData is write-only, merged over data (base64) and never stored. */
+function mergeStringData(secret: KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> }): void {
+  const sd = secret.stringData;
+  if (sd === undefined || sd === null || typeof sd !== 'object') return;
+  const data = { ...(secret.data && typeof secret.data === 'object' ? secret.data : {}) };
+  for (const [k, v] of Object.entries(sd)) if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+  secret.data = data;
+  delete secret.stringData;
 }
 
 function target(type: ResourceType) {

@@ -5,10 +5,13 @@
 import type { ResourceType } from '../api/kinds.ts';
 import type { KubeObject, Pod, Stored } from '../api/types.ts';
 import { podQOSClass } from '../api/qos.ts';
+import { deepEqual } from '../api/meta.ts';
 
 export interface Strategy {
   /** Clears or sets what a client may not choose on create (status, system fields). */
   prepareForCreate?(obj: KubeObject): void;
+  /** Sets what an update of the main resource may not choose (PrepareForUpdate), knowing the stored object. */
+  prepareForUpdate?(obj: KubeObject, old: Stored): void;
   /**
    * Grace period of a delete, in seconds: 0 deletes at once, more marks the
    * object with a deletionTimestamp that far ahead (graceful deletion).
@@ -119,7 +122,29 @@ const jobs: Strategy = {
   },
 };
 
+/**
+ * DaemonSets (pkg/registry/apps/daemonset/strategy.go): the template
+ * generation, served in apps/v1 as the deprecated.daemonset.template.generation
+ * annotation, starts at 1 and grows with every change of the pod template.
+ */
+export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
+const daemonSets: Strategy = {
+  prepareForCreate(obj) {
+    const ds = obj as KubeObject & { status?: unknown };
+    ds.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+    const current = Number(ds.metadata.annotations?.[TEMPLATE_GENERATION_ANNOTATION]);
+    if (!(current >= 1)) ds.metadata.annotations = { ...(ds.metadata.annotations ?? {}), [TEMPLATE_GENERATION_ANNOTATION]: '1' };
+  },
+  prepareForUpdate(obj, old) {
+    const template = (o: KubeObject) => (o as { spec?: { template?: unknown } }).spec?.template;
+    const previous = old.metadata.annotations?.[TEMPLATE_GENERATION_ANNOTATION] ?? '1';
+    const next = deepEqual(template(obj), template(old)) ? previous : String(Number(previous) + 1);
+    obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [TEMPLATE_GENERATION_ANNOTATION]: next };
+  },
+};
+
 const STRATEGIES: Record<string, Strategy> = {
+  'apps/DaemonSet': daemonSets,
   '/Pod': pods,
   '/Namespace': namespaces,
   '/Node': nodes,

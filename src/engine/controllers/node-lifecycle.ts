@@ -76,8 +76,9 @@ class ZoneTainter {
   take(now: number): boolean {
     if (this.qps > 0) this.tokens = Math.min(1, this.tokens + ((now - this.last) / 1000) * this.qps);
     this.last = now;
-    if (this.qps <= 0 || this.tokens < 1) return false;
-    this.tokens -= 1;
+    // Tokens accrue in small steps (a pass every 100 ms): allow for rounding, so 0.1/s means every 10 s exactly.
+    if (this.qps <= 0 || this.tokens < 1 - 1e-9) return false;
+    this.tokens = Math.max(0, this.tokens - 1);
     return true;
   }
 }
@@ -256,15 +257,12 @@ export function nodeLifecycleController(): Controller {
     if (allFullyDisrupted()) return;
     for (const t of tainters.values()) {
       while (t.queue.length) {
-        const name = t.queue[0];
+        // RateLimitedTimedQueue.Try: every attempt takes a token, even one that finds the node ready again.
+        if (!t.take(now)) break;
+        const name = t.queue.shift()!;
         const node = nodes.get(undefined, name);
         const ready = node ? getCondition(node.status?.conditions, 'Ready') : undefined;
-        if (!node || !ready || ready.status === 'True') {
-          t.queue.shift();
-          continue;
-        }
-        if (!t.take(now)) break;
-        t.queue.shift();
+        if (!node || !ready || ready.status === 'True') continue;
         const [add, remove] = ready.status === 'False' ? [TAINT_NOT_READY, TAINT_UNREACHABLE] : [TAINT_UNREACHABLE, TAINT_NOT_READY];
         swapTaints(node, [noExecute(add)], [remove]);
       }
@@ -299,6 +297,14 @@ export function nodeLifecycleController(): Controller {
         tainter(zone).qps = 0;
       }
       return;
+    }
+    if (wasAllFull) {
+      // Leaving master disruption mode: every node gets a fresh grace period.
+      const now = ctx.clock.now();
+      for (const h of health.values()) {
+        h.probeTimestamp = now;
+        h.readyTransitionTimestamp = now;
+      }
     }
     for (const [zone, s] of states) {
       zoneStates.set(zone, s.state);

@@ -26,7 +26,7 @@ import { runContainerProcess } from './behaviour/process.ts';
 import type { Cycle, FileEvent, Interval, LogLine, TermDisposition } from './behaviour/shell-state.ts';
 
 export type { Cycle, FileEvent, Interval, LogLine, TermDisposition } from './behaviour/shell-state.ts';
-export { logsUntil, sigtermOutcome, filesAt, execProbe, type SigtermOutcome, type ProbeResult } from './behaviour/timeline.ts';
+export { logsUntil, sigtermOutcome, filesAt, execProbe, execInContainer, type SigtermOutcome, type ProbeResult, type ExecResult } from './behaviour/timeline.ts';
 
 /** The part of a pod the model reads. */
 export interface PodLike {

@@ -1,35 +1,50 @@
 /**
  * The simulated kubelet, one per node: registers its Node, renews its Lease
  * every 10 s (lease duration 40 s), computes node status every 10 s and posts
- * it when it changed or every 5 minutes, and runs the pods bound to it
- * (admission against allocatable, then one PodWorker per pod).
+ * it when it changed or every 5 minutes (conditions with memory and disk
+ * pressure, the images it holds), runs the eviction manager, and runs the
+ * pods bound to it (admission, then one PodWorker per pod).
  *
- * A dead node's kubelet does nothing at all: no heartbeats, no status, no
- * pod updates. When it comes back it registers again and finds its pods as
- * the API server has them: those marked for deletion are finished, the
- * others start again (their containers ended with the machine).
+ * Failures it can be put through:
+ * - die: the machine stops. Nothing runs, nothing is reported. Starting
+ *   again is a reboot: it registers again and finds its pods as the API
+ *   server has them; those marked for deletion are finished, the others
+ *   start again (their containers ended with the machine).
+ * - restart: the kubelet process restarts and the containers keep running;
+ *   the prober forgets its results (probed containers are not ready until
+ *   probed again, within a period).
+ * - network cut: the kubelet cannot reach the API server. Its containers
+ *   keep running and restarting as before; no lease, no status, no events
+ *   get through. When the network comes back it lists its pods again (those
+ *   deleted meanwhile are stopped) and posts what it could not.
  */
 import { R } from '../api/kinds.ts';
-import type { Lease, Node, Pod, Stored } from '../api/types.ts';
-import { clone, deepEqual, getCondition } from '../api/meta.ts';
+import type { Node, Pod, PodCondition, Stored } from '../api/types.ts';
 import { isStatusError } from '../api/errors.ts';
-import { isPodTerminal, podRequests } from '../api/pod.ts';
+import { isPodTerminal } from '../api/pod.ts';
 import { resourceAmount } from '../api/quantity.ts';
 import type { Clock, TaskHandle } from '../clock/clock.ts';
 import type { Random } from '../clock/random.ts';
 import type { Client } from '../client/client.ts';
 import { Informer } from '../client/informer.ts';
 import type { EventRecorder } from '../client/events.ts';
-import { type NodeConfig, healthyConditions, newNode } from './node-status.ts';
+import type { NodeConfig } from './node-status.ts';
+import { LEASE_RENEW_MS, NODE_STATUS_UPDATE_MS, NodeReporter } from './node-reporter.ts';
 import { HostLocalIPAM } from './host-local-ipam.ts';
-import { type ConnectOutcome, PodWorker } from './pod-worker.ts';
+import { type ConnectOutcome, type ContainerUsage, type FaultScope, PodWorker } from './pod-worker.ts';
+import { ImageManager } from './image-manager.ts';
+import { EvictionManager, type RankedPod } from './eviction-manager.ts';
+import { admitPod } from './admission.ts';
+import { checkMemory } from './container-start.ts';
+import { isDeclaredMissing, parseImageRef } from './behaviour/images.ts';
+import type { ProbeKind } from './prober.ts';
 
-/** nodeStatusUpdateFrequency and the lease renew interval (0.25 x the 40 s lease). */
-export const NODE_STATUS_UPDATE_MS = 10_000;
-export const LEASE_RENEW_MS = 10_000;
-export const LEASE_DURATION_SECONDS = 40;
-/** nodeStatusReportFrequency: an unchanged status is still posted this often. */
-export const NODE_STATUS_REPORT_MS = 5 * 60_000;
+export { LEASE_DURATION_SECONDS, LEASE_RENEW_MS, NODE_STATUS_REPORT_MS, NODE_STATUS_UPDATE_MS } from './node-reporter.ts';
+
+/** Read access to the usage scenarios give containers (the engine's standing loads). */
+export interface UsageSource {
+  usage(pod: Pick<Pod, 'metadata'>, container: string): ContainerUsage | undefined;
+}
 
 export interface KubeletOptions {
   node: NodeConfig;
@@ -38,20 +53,64 @@ export interface KubeletOptions {
   random: Random;
   recorder: EventRecorder;
   missingImages(): ReadonlySet<string>;
+  usage?: UsageSource;
+  /** How long pulling an image takes, in ms (0 unless a scenario says otherwise). */
+  pullDurationMs?(image: string): number;
 }
+
+type Worker = RankedPod & { worker: PodWorker };
 
 export class Kubelet {
   private readonly workers = new Map<string, PodWorker>();
   private readonly ipam = new HostLocalIPAM();
-  private readonly images = new Set<string>();
+  readonly images: ImageManager;
+  private readonly eviction: EvictionManager<Worker>;
+  private readonly recorder: EventRecorder;
   private pods?: Informer<Pod>;
   private nodeInformer?: Informer<Node>;
   private timers: TaskHandle[] = [];
   private alive = false;
-  private lastReport = 0;
-  private registered = false;
+  private network = true;
+  private readonly reporter: NodeReporter;
+  /** When the kubelet process last started; the cluster's first kubelets count as long running. */
+  private startedAt = Number.NEGATIVE_INFINITY;
+  private booted = false;
+  /** Free bytes of the node filesystem (a scenario may fill it). */
+  private nodefsFree: number;
 
-  constructor(private readonly o: KubeletOptions) {}
+  constructor(private readonly o: KubeletOptions) {
+    this.recorder = { event: (...a) => (this.network && this.alive ? o.recorder.event(...a) : undefined) };
+    this.images = new ImageManager({
+      clock: o.clock,
+      nodeName: o.node.name,
+      pullError: (image) => (isDeclaredMissing(image, o.missingImages()) ? notFoundError(image) : undefined),
+      pullDurationMs: (image) => o.pullDurationMs?.(image) ?? 0,
+      onImagesChanged: () => undefined,
+    });
+    this.nodefsFree = resourceAmount('ephemeral-storage', o.node.ephemeralStorage);
+    this.reporter = new NodeReporter({
+      config: o.node,
+      client: o.client,
+      clock: o.clock,
+      recorder: this.recorder,
+      online: () => this.network && this.alive,
+      cachedNode: () => this.nodeInformer?.get(undefined, this.nodeName),
+      pressure: () => this.eviction.pressure(),
+      images: () => this.images.nodeImages(),
+    });
+    this.eviction = new EvictionManager<Worker>({
+      now: () => o.clock.now(),
+      schedule: (ms, fn) => this.timers.push(o.clock.schedule(ms, `kubelet ${this.nodeName} eviction manager`, () => this.alive && fn())),
+      memoryCapacityBytes: () => resourceAmount('memory', o.node.memory),
+      nodefs: () => ({ capacity: resourceAmount('ephemeral-storage', o.node.ephemeralStorage), available: this.nodefsFree }),
+      activePods: () => this.activeWorkers(),
+      evict: (p, message, condition, cleaned) => this.evict(p.worker, message, condition, cleaned),
+      // Posted at once (upstream waits for the next status update, within 10 s): on simulated time,
+      // where nothing takes time, pods the scheduler sent here meanwhile would be rejected and replaced
+      // in an endless storm at one instant.
+      conditionsChanged: () => this.reporter.updateNodeStatus(),
+    });
+  }
 
   get nodeName(): string {
     return this.o.node.name;
@@ -61,20 +120,22 @@ export class Kubelet {
     return this.alive;
   }
 
+  get reachable(): boolean {
+    return this.network;
+  }
+
   /** Starts the kubelet (first boot, or a node coming back). */
   start(): void {
     if (this.alive) return;
     this.alive = true;
-    this.register();
-    this.renewLease();
-    this.nodeInformer = new Informer<Node>(this.o.client, R.nodes, { fieldSelector: `metadata.name=${this.nodeName}` });
-    this.nodeInformer.on({ add: (n) => this.onNode(n), update: (_o, n) => this.onNode(n) });
-    this.nodeInformer.start();
-    this.pods = new Informer<Pod>(this.o.client, R.pods, { fieldSelector: `spec.nodeName=${this.nodeName}` });
-    this.pods.on({ add: (p) => this.onPod(p), update: (_o, p) => this.onPod(p), delete: (p) => this.onPodGone(p) });
-    this.pods.start();
-    this.every(LEASE_RENEW_MS, 'lease', () => this.renewLease());
-    this.every(NODE_STATUS_UPDATE_MS, 'status', () => this.updateNodeStatus());
+    if (this.booted) this.startedAt = this.o.clock.now();
+    this.booted = true;
+    this.reporter.register();
+    this.reporter.renewLease();
+    this.startInformers();
+    this.every(LEASE_RENEW_MS, 'lease', () => this.reporter.renewLease());
+    this.every(NODE_STATUS_UPDATE_MS, 'status', () => this.reporter.updateNodeStatus());
+    this.eviction.start();
   }
 
   /** The machine stops: nothing runs, nothing is reported. */
@@ -83,19 +144,70 @@ export class Kubelet {
     this.alive = false;
     for (const t of this.timers) t.cancel();
     this.timers = [];
+    this.eviction.stop();
     this.pods?.stop();
     this.nodeInformer?.stop();
+    // A rebooted kubelet starts with empty caches.
+    this.pods = undefined;
+    this.nodeInformer = undefined;
     for (const w of this.workers.values()) w.stop();
     this.workers.clear();
-    this.registered = false;
+    this.reporter.reset();
+  }
+
+  /** The kubelet process restarts; containers keep running. */
+  restart(): void {
+    if (!this.alive) return;
+    this.startedAt = this.o.clock.now();
+    this.pods?.stop();
+    this.nodeInformer?.stop();
+    this.reporter.startEvents();
+    this.startInformers();
+    for (const w of this.workers.values()) w.restartProbes();
+    this.reporter.updateNodeStatus(true);
+  }
+
+  /** Cuts or restores the node's network to the API server. */
+  setNetwork(up: boolean): void {
+    if (up === this.network) return;
+    this.network = up;
+    if (!this.alive) return;
+    if (!up) {
+      this.pods?.stop();
+      this.nodeInformer?.stop();
+      return;
+    }
+    this.startInformers();
+    this.reporter.renewLease();
+    this.reporter.updateNodeStatus(true);
+    for (const w of [...this.workers.values()]) w.resync();
+  }
+
+  /** A scenario fills the node's disk (or frees it again). */
+  setDiskFull(full: boolean): void {
+    const capacity = resourceAmount('ephemeral-storage', this.o.node.ephemeralStorage);
+    this.nodefsFree = full ? Math.floor(capacity * 0.05) : capacity;
+  }
+
+  /** Usage changed somewhere: containers over their memory limit are killed. */
+  usageChanged(): void {
+    if (!this.alive) return;
+    for (const w of this.workers.values()) for (const r of w.runs) checkMemory(w, r);
+  }
+
+  private worker(namespace: string, pod: string): PodWorker | undefined {
+    for (const w of this.workers.values()) if (w.pod.metadata.namespace === namespace && w.pod.metadata.name === pod) return w;
+    return undefined;
   }
 
   /** Makes the containers of a pod on this node crash (see PodWorker.crash); undefined when it has no such pod. */
   crash(namespace: string, pod: string, keep: boolean): number | undefined {
-    for (const w of this.workers.values()) {
-      if (w.pod.metadata.namespace === namespace && w.pod.metadata.name === pod) return w.crash(keep);
-    }
-    return undefined;
+    return this.worker(namespace, pod)?.crash(keep);
+  }
+
+  /** Makes a probe of a pod's containers fail (scope) or pass again (undefined); the containers affected, or undefined without the pod. */
+  setProbeFault(namespace: string, pod: string, container: string | undefined, kind: ProbeKind, scope: FaultScope | undefined): string[] | undefined {
+    return this.worker(namespace, pod)?.setProbeFault(container, kind, scope);
   }
 
   /** A new connection to a port of a pod of this node (the network model's data plane). */
@@ -108,13 +220,25 @@ export class Kubelet {
 
   /** Log lines of a container of a pod on this node (kubectl logs). */
   logs(namespace: string, pod: string, container: string | undefined, previous: boolean): { lines?: Array<{ time: number; text: string }>; containers: string[] } | undefined {
-    for (const w of this.workers.values()) {
-      if (w.pod.metadata.namespace !== namespace || w.pod.metadata.name !== pod) continue;
-      const names = w.containerNames();
-      const name = container ?? w.pod.spec.containers[0]?.name;
-      return { lines: name ? w.logs(name, previous) : undefined, containers: names };
+    // The API server reaches the kubelet for logs; a node cut off the network cannot answer.
+    const w = this.network ? this.worker(namespace, pod) : undefined;
+    if (!w) return undefined;
+    const name = container ?? w.pod.spec.containers[0]?.name;
+    return { lines: name ? w.logs(name, previous) : undefined, containers: w.containerNames() };
+  }
+
+  private startInformers(): void {
+    if (!this.network) return;
+    if (!this.pods || !this.nodeInformer) {
+      this.nodeInformer = new Informer<Node>(this.o.client, R.nodes, { fieldSelector: `metadata.name=${this.nodeName}` });
+      this.nodeInformer.on({ add: (n) => this.onNode(n), update: (_o, n) => this.onNode(n) });
+      this.pods = new Informer<Pod>(this.o.client, R.pods, { fieldSelector: `spec.nodeName=${this.nodeName}` });
+      this.pods.on({ add: (p) => this.onPod(p), update: (_o, p) => this.onPod(p), delete: (p) => this.onPodGone(p) });
     }
-    return undefined;
+    this.nodeInformer.start();
+    this.pods.start();
+    // Pods the API no longer has (deleted while the kubelet could not see it) are stopped.
+    for (const w of [...this.workers.values()]) if (!this.pods.get(w.pod.metadata.namespace, w.pod.metadata.name)) w.gone();
   }
 
   private every(ms: number, what: string, fn: () => void): void {
@@ -124,92 +248,6 @@ export class Kubelet {
       this.timers.push(this.o.clock.schedule(ms, `kubelet ${this.nodeName} ${what}`, tick));
     };
     this.timers.push(this.o.clock.schedule(ms, `kubelet ${this.nodeName} ${what}`, tick));
-  }
-
-  private nodeRef(): Stored<Node> {
-    return { apiVersion: 'v1', kind: 'Node', metadata: { name: this.nodeName, uid: this.nodeName } } as unknown as Stored<Node>;
-  }
-
-  private register(): void {
-    const iso = this.o.clock.iso();
-    const node = newNode(this.o.node, iso);
-    try {
-      this.o.client.create(R.nodes, node);
-      this.registered = true;
-    } catch (e) {
-      if (!isStatusError(e, 'AlreadyExists')) throw e;
-      // The Node exists (a restart): report a fresh status on it.
-      this.registered = true;
-      this.updateNodeStatus(true);
-    }
-    this.lastReport = this.o.clock.now();
-    const ref = this.nodeRef();
-    this.o.recorder.event(ref, 'Normal', 'Starting', 'Starting kubelet.');
-    this.o.recorder.event(ref, 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
-    for (const s of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) {
-      this.o.recorder.event(ref, 'Normal', s, `Node ${this.nodeName} status is now: ${s}`);
-    }
-    this.o.recorder.event(ref, 'Normal', 'NodeReady', `Node ${this.nodeName} status is now: NodeReady`);
-  }
-
-  private renewLease(): void {
-    const now = this.o.clock.isoMicro();
-    try {
-      const cur = this.o.client.get<Lease>(R.leases, 'kube-node-lease', this.nodeName);
-      this.o.client.update(R.leases, { ...cur, spec: { ...cur.spec, renewTime: now } });
-    } catch (e) {
-      if (!isStatusError(e, 'NotFound')) {
-        if (isStatusError(e, 'Conflict')) return;
-        throw e;
-      }
-      const owner = this.nodeInformer?.get(undefined, this.nodeName);
-      const lease: Lease = {
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata: { name: this.nodeName, namespace: 'kube-node-lease' },
-        spec: { holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: now },
-      };
-      try {
-        const node = owner ?? this.o.client.get<Node>(R.nodes, undefined, this.nodeName);
-        lease.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'Node', name: node.metadata.name, uid: node.metadata.uid }];
-      } catch {
-        // No Node yet: the lease is created without an owner, as the kubelet does before registering.
-      }
-      try {
-        this.o.client.create(R.leases, lease);
-      } catch (err) {
-        if (!isStatusError(err, 'AlreadyExists')) throw err;
-      }
-    }
-  }
-
-  /** tryUpdateNodeStatus: post when something changed, or when the report period has passed. */
-  private updateNodeStatus(force = false): void {
-    let node: Stored<Node>;
-    try {
-      node = this.o.client.get<Node>(R.nodes, undefined, this.nodeName);
-    } catch (e) {
-      if (!isStatusError(e, 'NotFound')) throw e;
-      // The Node object was deleted while the machine ran: register again.
-      this.register();
-      return;
-    }
-    const now = this.o.clock.now();
-    const iso = this.o.clock.iso(now);
-    const want = healthyConditions(iso, node.status?.conditions);
-    const strip = (cs: typeof want | undefined) => (cs ?? []).map(({ lastHeartbeatTime: _h, lastTransitionTime: _t, ...rest }) => rest);
-    const changed = !deepEqual(strip(want), strip(node.status?.conditions));
-    if (!force && !changed && now - this.lastReport < NODE_STATUS_REPORT_MS) return;
-    const next = clone(node);
-    next.status = { ...next.status, conditions: want };
-    const wasReady = getCondition(node.status?.conditions, 'Ready')?.status === 'True';
-    try {
-      this.o.client.updateStatus(R.nodes, next);
-      this.lastReport = now;
-      if (!wasReady && this.registered) this.o.recorder.event(this.nodeRef(), 'Normal', 'NodeReady', `Node ${this.nodeName} status is now: NodeReady`);
-    } catch (e) {
-      if (!isStatusError(e, 'Conflict') && !isStatusError(e, 'NotFound')) throw e;
-    }
   }
 
   private onNode(node: Stored<Node>): void {
@@ -237,7 +275,8 @@ export class Kubelet {
       return;
     }
     if (!this.ipam.ready) return;
-    const rejection = this.admit(pod);
+    const active = [...this.workers.values()].filter((x) => !x.isTerminated).map((x) => x.pod);
+    const rejection = admitPod(pod, this.nodeInformer?.get(undefined, this.nodeName), active, this.eviction.pressure());
     if (rejection) {
       this.reject(pod, rejection.reason, rejection.message);
       return;
@@ -247,13 +286,21 @@ export class Kubelet {
         clock: this.o.clock,
         random: this.o.random,
         client: this.o.client,
-        recorder: this.o.recorder,
+        recorder: this.recorder,
         nodeName: this.nodeName,
         hostIP: this.o.node.internalIP,
         missingImages: this.o.missingImages,
         images: this.images,
+        config: {
+          configMap: (ns, name) => this.lookup(R.configMaps, ns, name),
+          secret: (ns, name) => this.lookup(R.secrets, ns, name),
+        },
+        usage: (p, c) => this.o.usage?.usage(p, c),
+        allocatable: () => ((this.nodeInformer?.get(undefined, this.nodeName)?.status?.allocatable ?? {}) as Record<string, string>),
         allocateIP: () => this.ipam.allocate(),
         releaseIP: (ip) => this.ipam.release(ip),
+        online: () => this.network,
+        kubeletStartedAt: () => this.startedAt,
         onDone: (uid) => this.workers.delete(uid),
       },
       pod,
@@ -263,40 +310,58 @@ export class Kubelet {
     worker.start(wasRunning);
   }
 
+  private lookup<T>(type: typeof R.configMaps, namespace: string, name: string): T | undefined {
+    if (!this.network) return undefined;
+    try {
+      return this.o.client.get(type, namespace, name) as T;
+    } catch (e) {
+      if (isStatusError(e, 'NotFound')) return undefined;
+      throw e;
+    }
+  }
+
   private onPodGone(pod: Stored<Pod>): void {
     const w = this.workers.get(pod.metadata.uid);
     if (w) w.gone();
   }
 
-  /** The kubelet's admission: pods beyond allocatable or the pod limit are refused (OutOfcpu, OutOfpods, ...). */
-  private admit(pod: Stored<Pod>): { reason: string; message: string } | undefined {
-    const node = this.nodeInformer?.get(undefined, this.nodeName);
-    if (!node) return undefined;
-    const alloc = (node.status?.allocatable ?? {}) as Record<string, string>;
-    const active = [...this.workers.values()].map((w) => w.pod).filter((p) => !isPodTerminal(p));
-    if (active.length + 1 > Number(alloc.pods ?? 110)) {
-      return { reason: 'OutOfpods', message: `Node didn't have enough resource: pods, requested: 1, used: ${active.length}, capacity: ${alloc.pods}` };
-    }
-    const want = podRequests(pod);
-    for (const [r, amount] of want) {
-      if (amount <= 0 || alloc[r] === undefined) continue;
-      let used = 0;
-      for (const p of active) used += podRequests(p).get(r) ?? 0;
-      const capacity = resourceAmount(r, alloc[r]);
-      if (used + amount > capacity) {
-        return { reason: `OutOf${r}`, message: `Node didn't have enough resource: ${r}, requested: ${amount}, used: ${used}, capacity: ${capacity}` };
+  private activeWorkers(): Worker[] {
+    const out: Worker[] = [];
+    for (const w of this.workers.values()) {
+      if (w.isTerminated || w.termination) continue;
+      const memory = new Map<string, number>();
+      for (const r of w.runs) {
+        if (r.state !== 'running') continue;
+        const m = w.usageOf(r).memory;
+        memory.set(r.spec.name, m ? resourceAmount('memory', m) : 0);
       }
+      out.push({ pod: w.pod, memory, worker: w });
     }
-    return undefined;
+    return out;
+  }
+
+  private evict(w: PodWorker, message: string, condition: PodCondition, cleaned: () => void): void {
+    this.recorder.event(w.pod, 'Warning', 'Evicted', message);
+    const stamped = { ...condition, lastProbeTime: null, lastTransitionTime: this.o.clock.iso() } as unknown as PodCondition;
+    w.onTerminated = cleaned;
+    // Hard thresholds: the pod gets immediateEvictionGracePeriodSeconds (1 s; containers still get 2).
+    w.terminate({ graceSeconds: 1, delete: false, status: { reason: 'Evicted', message, condition: stamped } });
   }
 
   /** rejectPod: the event carries the admission message, the pod status says it was rejected. */
   private reject(pod: Stored<Pod>, reason: string, message: string): void {
-    this.o.recorder.event(pod, 'Warning', reason, message);
+    this.recorder.event(pod, 'Warning', reason, message);
+    if (!this.network) return;
     try {
       this.o.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name, { status: { phase: 'Failed', reason, message: `Pod was rejected: ${message}` } }, 'merge', { subresource: 'status' });
     } catch (e) {
       if (!isStatusError(e, 'NotFound')) throw e;
     }
   }
+}
+
+/** containerd's answer for an image the registry does not have. */
+function notFoundError(image: string): string {
+  const ref = parseImageRef(image).canonical;
+  return `rpc error: code = NotFound desc = failed to pull and unpack image ${JSON.stringify(ref)}: failed to resolve reference ${JSON.stringify(ref)}: ${ref}: not found`;
 }

@@ -48,8 +48,33 @@ export function capacityOf(cfg: NodeConfig): Record<string, string> {
   };
 }
 
-/** The kubelet's conditions when all is well, each with its upstream reason and message. */
-export function healthyConditions(nowIso: string, prev: readonly NodeCondition[] | undefined): NodeCondition[] {
+/** The pressure conditions, each with the reasons, messages and events of the nodestatus setters. */
+const PRESSURE: Record<string, { on: [string, string, string]; off: [string, string, string] }> = {
+  MemoryPressure: {
+    on: ['KubeletHasInsufficientMemory', 'kubelet has insufficient memory available', 'NodeHasInsufficientMemory'],
+    off: ['KubeletHasSufficientMemory', 'kubelet has sufficient memory available', 'NodeHasSufficientMemory'],
+  },
+  DiskPressure: {
+    on: ['KubeletHasDiskPressure', 'kubelet has disk pressure', 'NodeHasDiskPressure'],
+    off: ['KubeletHasNoDiskPressure', 'kubelet has no disk pressure', 'NodeHasNoDiskPressure'],
+  },
+  PIDPressure: {
+    on: ['KubeletHasInsufficientPID', 'kubelet has insufficient PID available', 'NodeHasInsufficientPID'],
+    off: ['KubeletHasSufficientPID', 'kubelet has sufficient PID available', 'NodeHasSufficientPID'],
+  },
+};
+
+/** The event a pressure condition's change records ("Node x status is now: NodeHasInsufficientMemory"). */
+export function pressureEvent(type: string, on: boolean): string {
+  return PRESSURE[type][on ? 'on' : 'off'][2];
+}
+
+/**
+ * The kubelet's conditions: the three pressure conditions (True for those in
+ * `pressure`) and Ready, with upstream reasons and messages; a condition
+ * keeps its lastTransitionTime while its status stays.
+ */
+export function kubeletConditions(nowIso: string, prev: readonly NodeCondition[] | undefined, pressure: ReadonlySet<string> = new Set()): NodeCondition[] {
   const make = (type: string, st: string, reason: string, message: string): NodeCondition => {
     const old = prev?.find((c) => c.type === type);
     return {
@@ -61,12 +86,17 @@ export function healthyConditions(nowIso: string, prev: readonly NodeCondition[]
       message,
     };
   };
-  return [
-    make('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-    make('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-    make('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
-    make('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
-  ];
+  const conditions = Object.entries(PRESSURE).map(([type, p]) => {
+    const on = pressure.has(type);
+    const [reason, message] = on ? p.on : p.off;
+    return make(type, on ? 'True' : 'False', reason, message);
+  });
+  return [...conditions, make('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status')];
+}
+
+/** The kubelet's conditions when all is well. */
+export function healthyConditions(nowIso: string, prev: readonly NodeCondition[] | undefined): NodeCondition[] {
+  return kubeletConditions(nowIso, prev);
 }
 
 export function newNode(cfg: NodeConfig, nowIso: string): Node {

@@ -41,7 +41,7 @@ describe('kubelet: pod start', () => {
     expect(tc.events('Pod', 'p')).toEqual([
       'Scheduled: Successfully assigned default/p to node-1',
       'Pulling: Pulling image "nginx:1.27"',
-      'Pulled: Successfully pulled image "nginx:1.27" in 0s (0s including waiting). Image size: 0 bytes.',
+      'Pulled: Successfully pulled image "nginx:1.27" in 0s (0s including waiting). Image size: 72000000 bytes.',
       'Created: Created container: app',
       'Started: Started container app',
     ]);
@@ -278,8 +278,8 @@ describe('kubelet: probes', () => {
       }),
     );
     expect(condition(tc.pod('p'), 'Ready')?.status).toBe('True');
-    // Fails at 30, 40, 50 s: unready at the third failure.
-    tc.advance(49 * SECOND);
+    // Probes at 30, 40, 50 s time out after timeoutSeconds (1 s): unready when the third fails, at 51 s.
+    tc.advance(50 * SECOND);
     expect(condition(tc.pod('p'), 'Ready')?.status).toBe('True');
     tc.advance(SECOND);
     expect(condition(tc.pod('p'), 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady' });
@@ -295,8 +295,10 @@ describe('kubelet: probes', () => {
         container: { livenessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 10, failureThreshold: 3 } },
       }),
     );
-    tc.advance(49 * SECOND);
+    // Probes at 30, 40, 50 s time out after timeoutSeconds (1 s): killed when the third fails, at 51 s.
+    tc.advance(50 * SECOND);
     expect(app(tc.pod('p'))!.restartCount).toBe(0);
+    expect(tc.events('Pod', 'p').some((e) => e.startsWith('Killing'))).toBe(false);
     tc.advance(SECOND);
     const events = tc.events('Pod', 'p');
     expect(events).toContain('Killing: Container app failed liveness probe, will be restarted');

@@ -290,25 +290,25 @@ describe('WaitForFirstConsumer volumes', () => {
     create(c, sc);
     create(c, claim);
     create(c, user);
+    // The scheduler chose a node and annotated the claim; the (engine's) provisioner made a volume there.
     const pvc = c.client().get(R.persistentVolumeClaims, 'default', 'data');
     const chosen = pvc.metadata.annotations?.['volume.kubernetes.io/selected-node'];
     expect(['node-1', 'node-2']).toContain(chosen);
     expect(nodeOf(c, 'db')).toBeUndefined();
-    // A provisioner and the PV controller bind it.
-    c.client().create(R.persistentVolumes, {
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: { name: 'pvc-data' },
-      spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], storageClassName: 'wait', claimRef: { namespace: 'default', name: 'data', uid: pvc.metadata.uid }, csi: { driver: 'example.com/csi', volumeHandle: 'v1' } },
-    } as unknown as KubeObject);
-    const latest = c.client().get(R.persistentVolumeClaims, 'default', 'data');
-    c.client().update(R.persistentVolumeClaims, { ...latest, metadata: { ...latest.metadata, annotations: { ...latest.metadata.annotations, 'pv.kubernetes.io/bind-completed': 'yes' } }, spec: { ...(latest.spec as object), volumeName: 'pvc-data' } });
-    c.advance(2_000);
+    // VolumeBinding's PreBind checks every second whether the claim is bound.
+    c.advance(1_000);
+    expect((c.client().get(R.persistentVolumeClaims, 'default', 'data').status as { phase?: string } | undefined)?.phase).toBe('Bound');
     expect(nodeOf(c, 'db')).toBe(chosen);
   });
 
   it('gives up after bindTimeoutSeconds and tries again', () => {
-    const c = cluster(1, { profiles: [{ schedulerName: 'default-scheduler', pluginConfig: [{ name: 'VolumeBinding', args: { bindTimeoutSeconds: 30 } }] }] });
+    // No provisioner runs: the claim is never bound.
+    const c = createCluster({
+      seed: 1,
+      nodes: 1,
+      disabledControllers: ['external-provisioner'],
+      scheduler: { profiles: [{ schedulerName: 'default-scheduler', pluginConfig: [{ name: 'VolumeBinding', args: { bindTimeoutSeconds: 30 } }] }] },
+    });
     create(c, sc);
     create(c, claim);
     create(c, user);

@@ -129,7 +129,7 @@ describe('FailedScheduling messages', () => {
     const c = cluster();
     apply(
       c,
-      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'now' }, provisioner: 'example.com/none', volumeBindingMode: 'Immediate' },
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'now' }, provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'Immediate' },
       { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { storageClassName: 'now', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
       pod('p', { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] }),
     );

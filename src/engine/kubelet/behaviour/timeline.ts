@@ -106,8 +106,31 @@ export interface ProbeResult {
  * (hangAfterMs) fails every probe.
  */
 export function execProbe(b: ContainerBehaviour, command: readonly string[], elapsedMs: number): ProbeResult {
+  const r = execInContainer(b, command, elapsedMs);
+  if (r.tookMs === undefined) return { success: false, exitCode: -1, output: r.output, note: r.note };
+  const out: ProbeResult = { success: r.exitCode === 0, exitCode: r.exitCode, output: r.output };
+  if (r.note) out.note = r.note;
+  return out;
+}
+
+/** A command run in the container (exec probes, lifecycle hooks). */
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+  /** How long it ran; undefined: it does not finish (or could not be simulated, see note). */
+  tookMs?: number;
+  note?: string;
+}
+
+/**
+ * Runs `command` in the container at `elapsedMs`, on a scratch clock: what it
+ * prints, its exit code and how long it takes (`sleep 5` takes 5 s). A hung
+ * process (hangAfterMs) runs nothing. A command the simulation cannot read
+ * is taken to succeed at once, with a note.
+ */
+export function execInContainer(b: ContainerBehaviour, command: readonly string[], elapsedMs: number): ExecResult {
   const ctx = b.probeContext;
-  if (b.hangAfterMs !== undefined && elapsedMs >= b.hangAfterMs) return { success: false, exitCode: -1, output: '', note: 'the process hangs' };
+  if (b.hangAfterMs !== undefined && elapsedMs >= b.hangAfterMs) return { exitCode: -1, output: '', note: 'the process hangs' };
   const image = imageProfile(ctx.image);
   const sim = new Sim({
     image, defaultFlavour: 'ash', stdinOpen: false, pid1: false, mounts: ctx.mounts, hostname: ctx.hostname,
@@ -118,18 +141,18 @@ export function execProbe(b: ContainerBehaviour, command: readonly string[], ela
   const shell = new Shell(sim, argv[0] ?? '', image?.sh ?? 'ash', new Map(Object.entries(ctx.vars)));
   shell.execLast = true;
   const output = () => (sim.flush(), sim.lines.map((l) => l.line).join('\n'));
-  if (argv.length === 0 || SHELL_ONLY.has(argv[0])) return { success: false, exitCode: 126, output: `exec: "${argv[0] ?? ''}": executable file not found in $PATH` };
+  if (argv.length === 0 || SHELL_ONLY.has(argv[0])) return { exitCode: 126, output: `exec: "${argv[0] ?? ''}": executable file not found in $PATH`, tookMs: 0 };
   let exitCode: number;
   try {
     exitCode = isShell(argv[0]) ? runShellArgs(shell, argv, argv.join(' ')) : shell.command(argv);
   } catch (e) {
     if (e instanceof ExitSignal) exitCode = e.code;
     else if (e instanceof ShellRuntimeError) exitCode = e.status;
-    else if (e instanceof Blocked && !e.note) return { success: false, exitCode: -1, output: output(), note: 'the probe command does not finish' };
+    else if (e instanceof Blocked && !e.note) return { exitCode: -1, output: output(), note: 'the probe command does not finish' };
     else if (e instanceof Blocked || e instanceof ShellUnsupported) {
       const note = e instanceof Blocked ? e.note! : `${e.message}: the probe is taken to succeed`;
-      return { success: true, exitCode: 0, output: output(), note };
+      return { exitCode: 0, output: output(), note, tookMs: 0 };
     } else throw e;
   }
-  return { success: exitCode === 0, exitCode, output: output() };
+  return { exitCode, output: output(), tookMs: sim.t };
 }

@@ -3,8 +3,8 @@
  * (node status.images), weighing each image's size by the share of nodes
  * that have it, scaled between 23 MB and 1000 MB per container.
  *
- * The simulated kubelet does not report status.images yet, so every node
- * scores 0 until it does (or a scenario sets node status.images).
+ * The kubelets report the images they pulled in node status.images (largest
+ * first, at most 50), with the sizes the simulated runtime gives them.
  */
 import { type NodeInfo, type ScorePlugin, type Handle, MAX_NODE_SCORE } from '../framework.ts';
 import type { Pod } from '../../api/types.ts';
