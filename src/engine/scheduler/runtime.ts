@@ -63,6 +63,7 @@ const NO_DETAIL: ReadonlyMap<string, number> = new Map();
 
 export class Framework implements Handle {
   readonly plugins: ProfilePlugins;
+  private readonly scoreList: NodeScore[] = [];
   readonly random: { int(n: number): number };
   readonly client: Client;
   readonly recorder: EventRecorder;
@@ -250,9 +251,13 @@ export class Framework implements Handle {
   runScorePlugins(state: CycleState, pod: Stored<Pod>, nodes: readonly NodeInfo[], detail: boolean): { scores: NodePluginScores[]; error?: string } {
     const totals = new Float64Array(nodes.length);
     const byPlugin = detail ? nodes.map(() => new Map<string, number>()) : undefined;
-    // One list of node scores, refilled for each plugin.
-    const list: NodeScore[] = new Array(nodes.length);
-    for (let i = 0; i < nodes.length; i++) list[i] = { name: nodes[i].name, score: 0 };
+    // One list of node scores, refilled for each plugin (and kept for the next cycle: plugins keep no reference).
+    const list = this.scoreList;
+    list.length = nodes.length;
+    for (let i = 0; i < nodes.length; i++) {
+      if (list[i]) list[i].score = 0;
+      else list[i] = { name: nodes[i].name, score: 0 };
+    }
     for (const { plugin, weight } of this.plugins.score) {
       if (state.skipScore.size && state.skipScore.has(plugin.name)) continue;
       for (let i = 0; i < nodes.length; i++) {

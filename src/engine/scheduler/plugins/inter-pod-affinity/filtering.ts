@@ -70,9 +70,13 @@ export function affinityPreFilter(
   };
   const nsLabels = namespaceLabels(namespaces, pod.metadata.namespace);
 
+  const affTerms = podInfo.requiredAffinityTerms;
+  const antiTerms = podInfo.requiredAntiAffinityTerms;
+  const withAnti = handle.havePodsWithRequiredAntiAffinity();
+  if (!withAnti.length && !affTerms.length && !antiTerms.length) return { status: SKIP };
   // Existing pods' required anti-affinity terms that the incoming pod matches.
   const existingSums = sums.get(JSON.stringify(['existing-anti-affinity', pod.metadata.namespace, pod.metadata.labels ?? null, nsLabels ?? null]));
-  existingSums.refresh(handle.havePodsWithRequiredAntiAffinity(), (n, out) => {
+  existingSums.refresh(withAnti, (n, out) => {
     const labels = n.node.metadata.labels;
     if (!labels) return;
     for (const ep of n.podsWithRequiredAntiAffinity) {
@@ -84,8 +88,6 @@ export function affinityPreFilter(
   const existing = new TopologyCounts(existingSums);
   let affinity = new TopologyCounts();
   let anti = new TopologyCounts();
-  const affTerms = podInfo.requiredAffinityTerms;
-  const antiTerms = podInfo.requiredAntiAffinityTerms;
   if (affTerms.length || antiTerms.length) {
     // Existing pods matching the incoming pod's terms: affinity counts when a pod matches all terms, anti-affinity per term.
     const termsKey_ = JSON.stringify([termsKey(affTerms), termsKey(antiTerms)]);

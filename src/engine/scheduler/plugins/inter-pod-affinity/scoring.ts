@@ -69,6 +69,8 @@ export function affinityPreScore(
   const a = pod.spec.affinity;
   const hasConstraints = !!a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length || !!a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length;
   if (args.ignorePreferredTermsOfExistingPods && !hasConstraints) return SKIP;
+  // Without preferred terms of its own, only nodes with pods that have affinity matter; none, nothing to score.
+  if (!hasConstraints && !handle.havePodsWithAffinity().length) return SKIP;
   const parsed = newPodInfo(pod);
   if (parsed.parseError) return status('Error', `failed to parse pod: ${parsed.parseError}`);
   const podInfo: PodInfo = {
