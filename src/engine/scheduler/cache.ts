@@ -19,6 +19,8 @@ export function zoneKey(n: Pick<Node, 'metadata'>): string {
 }
 
 const NO_IMAGES: ReadonlyMap<string, ImageStateSummary> = new Map();
+/** Node changes the cache remembers for plugins that keep sums over nodes (half are forgotten when full). */
+const CHANGE_LOG_LIMIT = 8192;
 
 /** normalizedImageName, as ImageLocality looks images up. */
 const normalizedImageName = (name: string) => (name.lastIndexOf(':') <= name.lastIndexOf('/') ? `${name}:latest` : name);
@@ -39,6 +41,11 @@ export class SchedulerCache {
   private readonly podNode = new Map<string, string>();
   private readonly images = new Map<string, { size: number; nodes: Set<string> }>();
   private readonly nodeImages = new Map<string, string[]>();
+  /** The NodeInfos as they changed, with their generation after the change (oldest first, bounded). */
+  private changeLog: NodeInfo[] = [];
+  private changeGenerations: number[] = [];
+  /** Changes at or before this generation are no longer in the log. */
+  private forgottenUpTo = 0;
   /** Pods bound to nodes the cache does not have (yet): node -> uid -> pod. */
   private readonly orphans = new Map<string, Map<string, Stored<Pod>>>();
 
@@ -70,6 +77,32 @@ export class SchedulerCache {
       this.affinityDirty = true;
     }
     return this.list;
+  }
+
+  /** The nodes that changed after `generation`, or undefined when the log does not go back that far. */
+  nodesChangedSince(generation: number): readonly NodeInfo[] | undefined {
+    if (generation < this.forgottenUpTo) return undefined;
+    const gens = this.changeGenerations;
+    let lo = 0;
+    let hi = gens.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (gens[mid] <= generation) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.changeLog.slice(lo);
+  }
+
+  /** Notes that the cache changed a node. */
+  private changed(info: NodeInfo): void {
+    if (this.changeLog.length >= CHANGE_LOG_LIMIT) {
+      const drop = CHANGE_LOG_LIMIT / 2;
+      this.forgottenUpTo = this.changeGenerations[drop - 1];
+      this.changeLog = this.changeLog.slice(drop);
+      this.changeGenerations = this.changeGenerations.slice(drop);
+    }
+    this.changeLog.push(info);
+    this.changeGenerations.push(info.generation);
   }
 
   havePodsWithAffinity(): readonly NodeInfo[] {
@@ -112,6 +145,7 @@ export class SchedulerCache {
     if (existing) return this.updateNode(node);
     const info = new NodeInfo(node);
     this.infos.set(name, info);
+    this.changed(info);
     this.treeAdd(name, zoneKey(node));
     this.setImages(info);
     this.listDirty = true;
@@ -125,6 +159,7 @@ export class SchedulerCache {
     const info = this.infos.get(name);
     if (!info) return this.addNode(node);
     info.setNode(node);
+    this.changed(info);
     const z = zoneKey(node);
     if (this.zoneOfNode.get(name) !== z) {
       this.treeRemove(name);
@@ -237,6 +272,7 @@ export class SchedulerCache {
     const hadAffinity = info.podsWithAffinity.length > 0;
     const hadAnti = info.podsWithRequiredAntiAffinity.length > 0;
     info.addPod(newPodInfo(pod));
+    this.changed(info);
     this.podNode.set(uid, nodeName);
     this.affinityChanged(info, hadAffinity, hadAnti);
   }
@@ -253,6 +289,7 @@ export class SchedulerCache {
     const hadAffinity = info.podsWithAffinity.length > 0;
     const hadAnti = info.podsWithRequiredAntiAffinity.length > 0;
     const removed = info.removePod(uid);
+    if (removed) this.changed(info);
     this.affinityChanged(info, hadAffinity, hadAnti);
     return removed;
   }

@@ -26,6 +26,7 @@ export {
   type PodInfo,
   Resource,
   type Resources,
+  currentGeneration,
   type WeightedAffinityTerm,
 } from './node-info.ts';
 
@@ -216,6 +217,12 @@ export interface Handle {
   havePodsWithAffinity(): readonly NodeInfo[];
   /** Nodes that have pods with required anti-affinity terms. */
   havePodsWithRequiredAntiAffinity(): readonly NodeInfo[];
+  /**
+   * The nodes (of nodes()) that changed since `generation` (see
+   * currentGeneration), possibly some more than once; undefined when that is
+   * too long ago to tell. Optional: without it, plugins look at every node.
+   */
+  nodesChangedSince?(generation: number): readonly NodeInfo[] | undefined;
   /** POST pods/binding through the scheduler's Client. Throws a StatusError on refusal. */
   bind(pod: Stored<Pod>, nodeName: string): void;
   now(): number;

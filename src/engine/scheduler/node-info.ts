@@ -278,6 +278,11 @@ export interface ImageStateSummary {
 }
 
 let nextGeneration = 0;
+
+/** The latest generation given to any NodeInfo: every later change has a higher one. */
+export function currentGeneration(): number {
+  return nextGeneration;
+}
 const NO_TAINTS: readonly Taint[] = Object.freeze([]);
 const NO_IMAGES: ReadonlyMap<string, ImageStateSummary> = new Map();
 

@@ -34,6 +34,7 @@ export interface SchedulerServices {
   node(name: string): NodeInfo | undefined;
   havePodsWithAffinity(): readonly NodeInfo[];
   havePodsWithRequiredAntiAffinity(): readonly NodeInfo[];
+  nodesChangedSince(generation: number): readonly NodeInfo[] | undefined;
   now(): number;
   random: { int(n: number): number };
   client: Client;
@@ -95,6 +96,9 @@ export class Framework implements Handle {
   }
   havePodsWithRequiredAntiAffinity(): readonly NodeInfo[] {
     return this.s.havePodsWithRequiredAntiAffinity();
+  }
+  nodesChangedSince(generation: number): readonly NodeInfo[] | undefined {
+    return this.s.nodesChangedSince(generation);
   }
   bind(pod: Stored<Pod>, nodeName: string): void {
     this.s.client.bind(pod.metadata.namespace!, pod.metadata.name, nodeName, pod.metadata.uid);

@@ -75,6 +75,7 @@ export class Scheduler {
       node: (n) => this.cache.node(n),
       havePodsWithAffinity: () => this.cache.havePodsWithAffinity(),
       havePodsWithRequiredAntiAffinity: () => this.cache.havePodsWithRequiredAntiAffinity(),
+      nodesChangedSince: (g) => this.cache.nodesChangedSince(g),
       now: () => o.clock.now(),
       random: o.random,
       client: o.client,

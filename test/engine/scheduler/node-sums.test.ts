@@ -218,3 +218,82 @@ describe('TopologyCounts over kept sums', () => {
     expect([again.get(ZONE, 'z1'), changed.get(ZONE, 'z1')]).toEqual([1, 0]);
   });
 });
+
+describe('NodeSums over the scheduler cache\'s change log', () => {
+  /** A SchedulerCache that changes at random; `check` sees it after each change. */
+  async function cacheChurn(seed: number, steps: number, check: (cache: import('../../../src/engine/scheduler/cache.ts').SchedulerCache) => void) {
+    const { SchedulerCache } = await import('../../../src/engine/scheduler/cache.ts');
+    const { node, pod } = await import('./helpers.ts');
+    const rnd = new Random(seed);
+    const cache = new SchedulerCache();
+    const zoneNode = (name: string, zone: number) => node({ name, labels: { [ZONE]: `zone-${zone}` } });
+    for (let i = 0; i < 5; i++) cache.addNode(zoneNode(`node-${i}`, i % 3));
+    const names = () => cache.nodes().map((n) => n.name);
+    const placed: string[] = [];
+    for (let step = 0; step < steps; step++) {
+      const what = rnd.int(20);
+      if (what < 12) {
+        const at = names()[rnd.int(cache.size)];
+        const p = pod({ name: `p${step}`, labels: { app: rnd.int(2) ? 'web' : 'db' } });
+        cache.addPod({ ...p, spec: { ...p.spec, nodeName: at } } as Stored<Pod>);
+        placed.push(p.metadata.uid);
+      } else if (what < 17 && placed.length) {
+        cache.removePod(placed.splice(rnd.int(placed.length), 1)[0]);
+      } else if (what < 19) {
+        cache.updateNode(zoneNode(names()[rnd.int(cache.size)], rnd.int(4)));
+      } else if (cache.size > 2) {
+        cache.removeNode(names()[rnd.int(cache.size)]);
+      } else {
+        cache.addNode(zoneNode(`node-x${step}`, rnd.int(3)));
+      }
+      check(cache);
+    }
+  }
+
+  it('looks only at the nodes that changed and still sums as a fresh pass does, past the end of the log', async () => {
+    const kept = new NodeSums();
+    let looked = 0;
+    let refreshes = 0;
+    await cacheChurn(11, 12000, (cache) => {
+      // Refresh after every third change, so that each refresh has changes to catch up on.
+      if (++refreshes % 3) return;
+      kept.refresh(cache.nodes(), (n, out) => {
+        looked++;
+        webByZone(n, out);
+      }, { nodes: () => cache.nodes(), nodesChangedSince: (g) => cache.nodesChangedSince(g) });
+      expect(sorted(kept.sumsOf(ZONE))).toEqual(sorted(fresh(cache.nodes())));
+    });
+    // 4000 refreshes over about 5 nodes each: a pass over every node would look at ~20000; the change log keeps it to the changed ones.
+    expect(looked).toBeLessThan(4000 * 3 + 200);
+  });
+
+  it('tells when the change log no longer goes back far enough', async () => {
+    const { SchedulerCache } = await import('../../../src/engine/scheduler/cache.ts');
+    const { currentGeneration } = await import('../../../src/engine/scheduler/framework.ts');
+    const { node, pod } = await import('./helpers.ts');
+    const cache = new SchedulerCache();
+    cache.addNode(node({ name: 'a' }));
+    const since = currentGeneration();
+    expect(cache.nodesChangedSince(since)).toEqual([]);
+    const p = pod({ name: 'one' });
+    cache.addPod({ ...p, spec: { ...p.spec, nodeName: 'a' } } as Stored<Pod>);
+    expect(cache.nodesChangedSince(since)?.map((n) => n.name)).toEqual(['a']);
+    for (let i = 0; i < 10000; i++) {
+      cache.removePod(p.metadata.uid);
+      cache.addPod({ ...p, spec: { ...p.spec, nodeName: 'a' } } as Stored<Pod>);
+    }
+    expect(cache.nodesChangedSince(since)).toBeUndefined();
+  });
+
+  it('never takes a change outside the list it sums over into its sums', async () => {
+    // A NodeSums over a part of the nodes (as over the nodes with affinity pods) refreshes by passing over that part.
+    const kept = new NodeSums();
+    // Kept up to date in place, as the cache keeps its lists of nodes with affinity pods.
+    const part: import('../../../src/engine/scheduler/framework.ts').NodeInfo[] = [];
+    await cacheChurn(5, 600, (cache) => {
+      part.splice(0, part.length, ...cache.nodes().filter((_, i) => i % 2 === 0));
+      kept.refresh(part, webByZone, { nodes: () => cache.nodes(), nodesChangedSince: (g) => cache.nodesChangedSince(g) });
+      expect(sorted(kept.sumsOf(ZONE))).toEqual(sorted(fresh(part)));
+    });
+  });
+});

@@ -62,7 +62,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs, handle: Handle): 
         return { status: status('Error', `get constraints from pod: ${(e as Error).message}`) };
       }
       if (!constraints.length) return { status: SKIP };
-      state.write(preFilterKey, spreadPreFilterState(pod, constraints, nodes, counts));
+      state.write(preFilterKey, spreadPreFilterState(pod, constraints, nodes, counts, handle));
       return { status: SUCCESS };
     },
     preFilterExtensions: {

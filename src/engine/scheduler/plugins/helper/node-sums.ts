@@ -15,7 +15,7 @@
  * The sums are live: they change at the next refresh. A cycle's state may
  * read them during the cycle and must copy them before changing anything.
  */
-import type { NodeInfo } from '../../framework.ts';
+import { type Handle, type NodeInfo, currentGeneration } from '../../framework.ts';
 
 /** A node's part: for each entry, the pair of keys and the amount the node adds to it. */
 export interface NodePart {
@@ -53,17 +53,35 @@ export class NodeSums implements PairSums {
   /** The node list of the last refresh, and the parts of its nodes by position. */
   private lastNodes: readonly NodeInfo[] | undefined = undefined;
   private byPosition: Array<Remembered | undefined> = [];
+  /** Set when parts changed outside a pass by position (byPosition may hold old parts). */
+  private positionsStale = false;
+  /** currentGeneration() at the last refresh. */
+  private seenGeneration = 0;
 
   /**
    * Brings the sums up to date with `nodes` (all nodes the sum is over; nodes
    * no longer among them are taken out). `part` computes a node's part and
-   * must depend only on the node and on what the NodeSums' key names.
+   * must depend only on the node and on what the NodeSums' key names. With
+   * `changes` (the scheduler's Handle) and the Handle's whole node list, a
+   * refresh looks only at the nodes that changed since the last one.
    */
-  refresh(nodes: readonly NodeInfo[], part: (node: NodeInfo, out: NodePart) => void): void {
+  refresh(nodes: readonly NodeInfo[], part: (node: NodeInfo, out: NodePart) => void, changes?: Pick<Handle, 'nodes' | 'nodesChangedSince'>): void {
+    // The scheduler's whole node list, the same as last time (no node joined or left): only the nodes that changed since need a look.
+    if (nodes === this.lastNodes && changes?.nodesChangedSince && nodes === changes.nodes()) {
+      const changed = changes.nodesChangedSince(this.seenGeneration);
+      if (changed) {
+        this.seenGeneration = currentGeneration();
+        for (const n of changed) this.update(n, this.parts.get(n), part);
+        if (changed.length) this.positionsStale = true;
+        return;
+      }
+    }
+    this.seenGeneration = currentGeneration();
     // The scheduler hands out the same node list until nodes join or leave: the parts are then found by position.
-    if (nodes !== this.lastNodes) {
+    if (nodes !== this.lastNodes || this.positionsStale) {
       this.lastNodes = nodes;
       this.byPosition = [];
+      this.positionsStale = false;
     }
     const byPosition = this.byPosition;
     for (let i = 0; i < nodes.length; i++) {
@@ -71,16 +89,7 @@ export class NodeSums implements PairSums {
       let known = byPosition[i];
       // A new position, or a list changed in place: look the node's part up.
       if (known === undefined || known.node !== n) known = this.parts.get(n);
-      if (known !== undefined && known.generation === n.generation) {
-        byPosition[i] = known;
-        continue;
-      }
-      if (known !== undefined) this.subtract(known);
-      const fresh: Remembered = { keys: [], values: [], amounts: [], node: n, generation: n.generation };
-      part(n, fresh);
-      this.add(fresh);
-      this.parts.set(n, fresh);
-      byPosition[i] = fresh;
+      byPosition[i] = this.update(n, known, part);
     }
     byPosition.length = nodes.length;
     // Every node of `nodes` has a part now; more parts means some nodes left.
@@ -92,6 +101,17 @@ export class NodeSums implements PairSums {
         this.parts.delete(n);
       }
     }
+  }
+
+  /** The node's part, computed again if the node changed since `known` was. */
+  private update(n: NodeInfo, known: Remembered | undefined, part: (node: NodeInfo, out: NodePart) => void): Remembered {
+    if (known !== undefined && known.generation === n.generation) return known;
+    if (known !== undefined) this.subtract(known);
+    const fresh: Remembered = { keys: [], values: [], amounts: [], node: n, generation: n.generation };
+    part(n, fresh);
+    this.add(fresh);
+    this.parts.set(n, fresh);
+    return fresh;
   }
 
   get size(): number {

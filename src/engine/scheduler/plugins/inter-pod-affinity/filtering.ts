@@ -99,7 +99,7 @@ export function affinityPreFilter(
         if (!podMatchesAllAffinityTerms(affTerms, ep.pod)) continue;
         for (const t of affTerms) if (Object.prototype.hasOwnProperty.call(labels, t.topologyKey)) addToPart(out, t.topologyKey, labels[t.topologyKey]);
       }
-    });
+    }, handle);
     const antiSums = sums.get(`anti-affinity ${termsKey_}`);
     antiSums.refresh(allNodes, (n, out) => {
       const labels = n.node.metadata.labels;
@@ -107,7 +107,7 @@ export function affinityPreFilter(
       for (const ep of n.pods.values()) {
         for (const t of antiTerms) if (Object.prototype.hasOwnProperty.call(labels, t.topologyKey) && termMatches(t, ep.pod, undefined)) addToPart(out, t.topologyKey, labels[t.topologyKey]);
       }
-    });
+    }, handle);
     affinity = new TopologyCounts(affinitySums);
     anti = new TopologyCounts(antiSums);
   }

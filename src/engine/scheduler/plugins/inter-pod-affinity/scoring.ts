@@ -98,7 +98,7 @@ export function affinityPreScore(
     if (!node.metadata.labels || !Object.keys(node.metadata.labels).length) return;
     const pods = hasConstraints ? n.pods.values() : n.podsWithAffinity;
     for (const ep of pods) processExistingPod(out, args, podInfo, nsLabels, ep, node, pod);
-  });
+  }, handle);
   if (!kept.size) return SKIP;
   const m: ScoreMap = new Map();
   kept.forEach((sum, key, value) => {

@@ -6,7 +6,7 @@
  * exist) by more than maxSkew.
  */
 import type { Pod, Stored } from '../../../api/types.ts';
-import { type NodeInfo, type PodInfo, SUCCESS, StateKey, type Status, status } from '../../framework.ts';
+import { type Handle, type NodeInfo, type PodInfo, SUCCESS, StateKey, type Status, status } from '../../framework.ts';
 import { type Constraint, countPodsMatchSelector, nodeHasAllKeys, nodeIncluded } from './common.ts';
 import type { NodeSumsCache } from '../helper/node-sums.ts';
 
@@ -105,7 +105,7 @@ function countsKey(pod: Pod, constraints: readonly Constraint[], c: Constraint):
  * calPreFilterState: per constraint, the matching pods in each domain of the
  * nodes that count. The per-node counts are kept across cycles in `sums`.
  */
-export function spreadPreFilterState(pod: Stored<Pod>, constraints: Constraint[], allNodes: readonly NodeInfo[], sums: NodeSumsCache): SpreadPreFilterState {
+export function spreadPreFilterState(pod: Stored<Pod>, constraints: Constraint[], allNodes: readonly NodeInfo[], sums: NodeSumsCache, handle?: Handle): SpreadPreFilterState {
   const ns = pod.metadata.namespace;
   const counts = constraints.map((c) => {
     const s = sums.get(countsKey(pod, constraints, c));
@@ -115,7 +115,7 @@ export function spreadPreFilterState(pod: Stored<Pod>, constraints: Constraint[]
       out.keys.push(c.topologyKey);
       out.values.push(labels![c.topologyKey]);
       out.amounts.push(countPodsMatchSelector(n, c.selector, ns));
-    });
+    }, handle);
     return s.sumsOf(c.topologyKey);
   });
   const paths = counts.map((m) => {
