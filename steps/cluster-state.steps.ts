@@ -2,7 +2,8 @@
 import { Then } from '@cucumber/cucumber';
 import type { KubeWorld } from '../src/harness/world.ts';
 import { clusterContains, clusterDoesNotContain } from '../src/harness/contains.ts';
-import { clusterInvariants } from '../src/harness/invariants.ts';
+import { clusterInvariants, invariantsAtEveryInstant } from '../src/harness/invariants.ts';
+import { checkAtAllTimes } from '../src/harness/time.ts';
 import { CheckFailed } from '../src/harness/errors.ts';
 import { defineCheck } from './support.ts';
 
@@ -14,4 +15,6 @@ Then('the cluster invariants hold', function (this: KubeWorld) {
   if (violations.length) {
     throw new CheckFailed(`the cluster invariants do not hold:\n${violations.map((v) => `  - [${v.invariant}] ${v.message}`).join('\n')}`);
   }
+  // The controllers' promises that hold at every instant, over the history of the action under test.
+  checkAtAllTimes(this.cluster, this.marker, invariantsAtEveryInstant());
 });

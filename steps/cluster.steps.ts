@@ -26,3 +26,7 @@ Given('the image {string} does not exist', function (this: KubeWorld, image: str
   this.missingImages.add(image);
   if (this.hasCluster) this.cluster.missingImages.add(image);
 });
+
+Given('the feature gate {string} is enabled', function (this: KubeWorld, gate: string) {
+  this.enableFeatureGate(gate);
+});

@@ -25,6 +25,7 @@ defineParameterType({
 });
 defineParameterType({ name: 'kind', regexp: KIND_PATTERN, transformer: (s: string) => s, useForSnippets: false });
 defineParameterType({ name: 'phase', regexp: /pending|running|succeeded|failed/, transformer: (s: string) => s });
+defineParameterType({ name: 'claimPhase', regexp: /bound|pending|lost/, transformer: (s: string) => s, useForSnippets: false });
 defineParameterType({ name: 'probe', regexp: /readiness|liveness|startup/, transformer: (s: string) => s });
 
 const scenarioLines = new WeakMap<KubeWorld, number | undefined>();

@@ -41,7 +41,7 @@ const area = (p: string): string => {
   return m ? m[1] : '';
 };
 
-const COMPONENTS = new Set(['scheduler', 'controllers', 'kubelet', 'network', 'cloud']);
+const COMPONENTS = new Set(['scheduler', 'controllers', 'kubelet', 'network', 'cloud', 'metrics', 'storage']);
 const ALLOWED: Record<string, Set<string>> = {
   api: new Set(['api']),
   store: new Set(['store', 'api']),

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REGISTRY } from '../src/engine/scheduler/plugins/registry.ts';
+import type { Handle } from '../src/engine/scheduler/framework.ts';
 import { ADMISSION_PLUGINS } from '../src/engine/apiserver/admission/index.ts';
 import { runCli } from './cli/run-cli.ts';
 
@@ -58,7 +59,9 @@ describe('conventions', () => {
     const files = filesIn('src/engine/scheduler/plugins', /^registry\.ts$/).map(pascal);
     expect([...REGISTRY.keys()].sort()).toEqual(files.sort());
     for (const [name, make] of REGISTRY) {
-      const plugin = make(undefined, { nodes: () => [], node: () => undefined, bind: () => {}, now: () => 0 });
+      const lister = { get: () => undefined, list: () => [] };
+      const handle = { nodes: () => [], node: () => undefined, bind: () => {}, now: () => 0, lister: () => lister } as unknown as Handle;
+      const plugin = make(undefined, handle);
       expect(plugin.name).toBe(name);
     }
   });

@@ -14,6 +14,23 @@ import { EventSequence, newRecorder } from './client/events.ts';
 import { ControllerManager, type Controller, type ControllerConfig } from './controllers/manager.ts';
 import { replicaSetController } from './controllers/replicaset.ts';
 import { deploymentController } from './controllers/deployment.ts';
+import { statefulSetController } from './controllers/statefulset.ts';
+import { daemonSetController } from './controllers/daemonset.ts';
+import { jobController } from './controllers/job.ts';
+import { cronJobController } from './controllers/cronjob.ts';
+import { ttlAfterFinishedController } from './controllers/ttl-after-finished.ts';
+import { horizontalPodAutoscalerController } from './controllers/horizontal-pod-autoscaler.ts';
+import { MetricsServer } from './metrics/metrics-server.ts';
+import { namespaceController } from './controllers/namespace.ts';
+import { persistentVolumeController } from './controllers/persistentvolume.ts';
+import { pvcProtectionController } from './controllers/pvc-protection.ts';
+import { ephemeralVolumeController } from './controllers/ephemeral-volume.ts';
+import { pvProtectionController } from './controllers/pv-protection.ts';
+import { resourceQuotaController } from './controllers/resourcequota.ts';
+import { externalProvisioner } from './storage/external-provisioner.ts';
+import type { ResourceMetricsSource } from './api/metrics.ts';
+import { containerBehaviour } from './kubelet/behaviour.ts';
+import { milliValue, value as quantityValue } from './api/quantity.ts';
 import { nodeLifecycleController } from './controllers/node-lifecycle.ts';
 import { taintEvictionController } from './controllers/taint-eviction.ts';
 import { disruptionController } from './controllers/disruption.ts';
@@ -32,11 +49,11 @@ import { INGRESS_CLASS, INGRESS_CONTROLLER, ingressController } from './network/
 import { Cloud } from './cloud/cloud.ts';
 import { serviceController } from './cloud/service-controller.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
-import type { SchedulerConfiguration } from './scheduler/profile.ts';
+import type { SchedulerConfiguration } from './scheduler/config.ts';
 import { Kubelet } from './kubelet/kubelet.ts';
 import { DEFAULT_MAX_PODS, type NodeConfig } from './kubelet/node-status.ts';
 import { R } from './api/kinds.ts';
-import type { KubeObject, Taint } from './api/types.ts';
+import type { KubeObject, Pod, Stored, Taint } from './api/types.ts';
 import { Trace } from './trace.ts';
 import type { Perturbation } from './api/perturbation.ts';
 import { Loads } from './loads.ts';
@@ -62,10 +79,15 @@ export interface ClusterOptions {
   /** Nodes to start with: a count (node-1..node-N with defaults) or specs. */
   nodes?: number | NodeOptions[];
   controllers?: Partial<ControllerConfig>;
-  /** Controllers to leave out, by name (`deployment-controller`). */
+  /** Controllers to leave out, by name (`deployment-controller`); `*` leaves out every one. */
   disabledControllers?: readonly string[];
+  /** The scheduler's KubeSchedulerConfiguration; a bad one throws SchedulerConfigError. */
   scheduler?: SchedulerConfiguration;
+  /** Record every scheduler plugin's verdict and score per node, for explanations (default true). */
+  explainScheduling?: boolean;
   admission?: AdmissionOptions;
+  /** Install the default StorageClass `standard` (WaitForFirstConsumer, as kind's); default true. */
+  defaultStorageClass?: boolean;
   /** Tasks allowed at one instant before a livelock is reported. */
   maxTasksPerInstant?: number;
   /**
@@ -91,6 +113,12 @@ export interface Cluster {
   readonly random: Random;
   readonly trace: Trace;
   readonly scheduler: Scheduler;
+  /**
+   * Restarts kube-scheduler with another configuration (as a new
+   * --config would). Throws SchedulerConfigError, keeping the running one,
+   * when the configuration is refused.
+   */
+  configureScheduler(config: SchedulerConfiguration): void;
   /** The network: kube-proxy per node, DNS, NetworkPolicy, ingress, and the requests sent through it. */
   readonly network: Network;
   /** The store, for history replay; components never touch it. */
@@ -101,6 +129,8 @@ export interface Cluster {
   readonly missingImages: Set<string>;
   /** Standing resource usage set by scenarios; kubelets and metrics read it. */
   readonly loads: Loads;
+  /** The resource metrics API (metrics-server), as `kubectl top` and autoscalers read it. */
+  readonly metrics: ResourceMetricsSource;
   /**
    * How long pulling an image takes, in ms, by image as written in pod specs
    * (`nginx:1.27`, or `nginx` for every tag); `*` sets it for every image.
@@ -152,6 +182,33 @@ function fakeCABundle(random: Random): string {
     lines.push(l);
   }
   return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+/**
+ * What a running container uses, as its node agent measures it: the
+ * scenario's standing load, else its `kubecuke.io/cpu-usage` and
+ * `memory-usage`, else a whole CPU for a loop that never sleeps and nothing
+ * for an idle process (a simulation choice: real idle processes use a
+ * little). CPU is capped at the container's limit, as the CFS quota caps it.
+ */
+const behaviourCache = new WeakMap<object, Map<string, ReturnType<typeof containerBehaviour>>>();
+function containerUsage(pod: Stored<Pod>, container: string, loads: Loads): { cpu: number; memory: number } {
+  let byContainer = behaviourCache.get(pod);
+  if (!byContainer) behaviourCache.set(pod, (byContainer = new Map()));
+  let b = byContainer.get(container);
+  if (!b) {
+    try {
+      b = containerBehaviour(pod, container);
+    } catch {
+      return { cpu: 0, memory: 0 };
+    }
+    byContainer.set(container, b);
+  }
+  const load = loads.usage(pod, container);
+  let cpu = milliValue(load?.cpu ?? b.cpuUsage ?? (b.busy ? '1' : '0'));
+  const limit = (pod.spec.containers.find((c) => c.name === container)?.resources?.limits as Record<string, string> | undefined)?.cpu;
+  if (limit !== undefined) cpu = Math.min(cpu, milliValue(limit));
+  return { cpu, memory: quantityValue(load?.memory ?? b.memoryUsage ?? '0') };
 }
 
 export function createCluster(options: ClusterOptions = {}): Cluster {
@@ -226,6 +283,27 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     spec: { controller: INGRESS_CONTROLLER },
   } as KubeObject);
 
+  // A default StorageClass, as kind installs one: local-path volumes provisioned once a pod is scheduled.
+  if (options.defaultStorageClass !== false) {
+    bootstrap.create(R.storageClasses, {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'rancher.io/local-path',
+      reclaimPolicy: 'Delete',
+      volumeBindingMode: 'WaitForFirstConsumer',
+    } as KubeObject);
+  }
+
+  // Filled once the kubelets exist; metrics-server scrapes the live ones.
+  const kubelets = new Map<string, Kubelet>();
+  const metricsServer = new MetricsServer({
+    clock,
+    client: system('metrics-server'),
+    nodeAlive: (n) => kubelets.get(n)?.running ?? false,
+    containerUsage: (pod, container) => containerUsage(pod, container, loads),
+  });
+
   const disabled = new Set(options.disabledControllers ?? []);
   const caBundle = fakeCABundle(random);
   const wrap = options.wrapController ?? ((c: Controller) => c);
@@ -240,12 +318,24 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       disruptionController(),
       replicaSetController(),
       deploymentController(),
+      statefulSetController(),
+      daemonSetController(),
+      jobController(),
+      cronJobController(),
+      ttlAfterFinishedController(),
+      horizontalPodAutoscalerController(metricsServer),
+      namespaceController(),
+      persistentVolumeController(),
+      pvcProtectionController(),
+      ephemeralVolumeController(),
+      pvProtectionController(),
+      resourceQuotaController(),
       podGarbageCollector(),
       garbageCollector(),
       endpointSliceController(),
       endpointsController(),
     ]
-      .filter((c) => !disabled.has(c.name))
+      .filter((c) => !disabled.has(c.name) && !disabled.has('*'))
       .map(wrap);
   const manager = new ControllerManager(
     {
@@ -269,21 +359,19 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
   // Outside kube-controller-manager: the cloud-controller-manager's service controller and the ingress controller.
   const addons = new ControllerManager(
     { clock, random, clientFor: (name) => system(name), events, onError: (e) => trace.record({ kind: 'reconcile-error', ...e }) },
-    [serviceController(cloud), ingressController(ingressAddress)].filter((c) => !disabled.has(c.name)),
+    [serviceController(cloud), ingressController(ingressAddress), externalProvisioner()].filter((c) => !disabled.has(c.name) && !disabled.has('*')),
   );
   addons.start();
 
   const schedulerClient = apiserver.client({ user: 'system:kube-scheduler', component: 'default-scheduler' });
-  const scheduler = new Scheduler({
-    client: schedulerClient,
-    clock,
-    random,
-    recorder: newRecorder(schedulerClient, { component: 'default-scheduler', now: () => clock.now(), iso: (ms) => clock.iso(ms) }, events),
-    config: options.scheduler,
-  });
+  const schedulerRecorder = newRecorder(schedulerClient, { component: 'default-scheduler', now: () => clock.now(), iso: (ms) => clock.iso(ms) }, events);
+  const newScheduler = (config: SchedulerConfiguration | undefined) =>
+    new Scheduler({ client: schedulerClient, clock, random, recorder: schedulerRecorder, config, explain: options.explainScheduling ?? true });
+  let scheduler = newScheduler(options.scheduler);
   scheduler.start();
 
-  const kubelets = new Map<string, Kubelet>();
+  metricsServer.start();
+
   const network = new Network({
     client: system('network', 'system:serviceaccount:kube-system:calico-node'),
     clock,
@@ -351,11 +439,21 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
     clock,
     random,
     trace,
-    scheduler,
+    get scheduler() {
+      return scheduler;
+    },
+    configureScheduler: (config) => {
+      const next = newScheduler(config);
+      scheduler.stop();
+      scheduler = next;
+      scheduler.start();
+      clock.settle();
+    },
     network,
     store,
     missingImages,
     loads,
+    metrics: metricsServer,
     imagePullTimes,
     client: (identity = USER) => apiserver.client(identity, { fieldValidation: 'Strict' }),
     nodeNames: () => [...kubelets.keys()],

@@ -3,12 +3,12 @@
  * kubectl verbs (so steps and `kubectl` mean the same thing), picking a pod
  * of a workload, crashing containers, deleting objects.
  */
-import { R, type Pod, type Stored } from '../engine/index.ts';
+import { R, type LabelSelector, type Pod, type Stored } from '../engine/index.ts';
 import { UserError } from './errors.ts';
 import type { KubeWorld } from './world.ts';
 import type { Ref, WorkloadParam } from './params.ts';
 import { parseKind } from './params.ts';
-import { podsOf } from './workloads.ts';
+import { getWorkload, podsOf } from './workloads.ts';
 
 /** Runs a kubectl verb; a non-zero exit fails the step with what kubectl printed. */
 export function runOrFail(world: KubeWorld, argv: string[]): string {
@@ -50,4 +50,23 @@ export function deleteObject(world: KubeWorld, kind: string, ref: Ref): void {
   const argv = ['delete', type.singular, ref.name, '--wait=false'];
   if (type.namespaced) argv.push('-n', ref.namespace);
   runOrFail(world, argv);
+}
+
+/**
+ * "the CPU usage of every pod of deployment X is Q": a standing load on the
+ * workload's pods, now and later (by its selector; a CronJob's by its job
+ * template's pod labels).
+ */
+export function setWorkloadUsage(world: KubeWorld, w: WorkloadParam, resource: 'cpu' | 'memory', quantity: string): void {
+  const ref = world.ref(w.name);
+  const obj = getWorkload(world.view(), w.kind, ref) as Stored & {
+    spec?: { selector?: LabelSelector; jobTemplate?: { spec?: { template?: { metadata?: { labels?: Record<string, string> } } } } };
+  };
+  const selector: LabelSelector | undefined =
+    w.kind === 'cronjob' ? { matchLabels: obj.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {} } : obj.spec?.selector;
+  if (!selector || (!Object.keys(selector.matchLabels ?? {}).length && !(selector.matchExpressions ?? []).length)) {
+    throw new UserError(`${w.kind} "${w.name}" has no selector to find its pods by`);
+  }
+  world.cluster.loads.set({ namespace: ref.namespace, selector, [resource]: quantity });
+  world.settle();
 }

@@ -16,7 +16,7 @@ import {
 } from '../engine/index.ts';
 import type { View } from './view.ts';
 import type { Ref, WorkloadKind } from './params.ts';
-import { getWorkload, isReady, isRunning, podsOf } from './workloads.ts';
+import { getWorkload, isReady, isRunning, podsOf, workloadType } from './workloads.ts';
 import { indent, latestEvent, podsReport, table, eventsAbout, eventsTable } from './report.ts';
 import { describeReport } from './describe.ts';
 
@@ -66,7 +66,9 @@ export function podsRunning(kind: WorkloadKind, ref: Ref, n: number): Check {
 /** "at least/at most N pods of X were ready/running/existed", for history checks. */
 export function podsCount(kind: WorkloadKind, ref: Ref, bound: 'at least' | 'at most' | 'exactly', n: number, what: 'ready' | 'running' | 'existing'): Check {
   return (view) => {
-    const all = podsOf(view, kind, ref, what !== 'existing');
+    // Looking back, the workload may not exist yet: then it has no pods.
+    const exists = view.get(workloadType(kind), ref.namespace, ref.name) !== undefined;
+    const all = exists ? podsOf(view, kind, ref, what !== 'existing') : [];
     const counted = what === 'ready' ? all.filter(isReady) : what === 'running' ? all.filter(isRunning) : all;
     const c = counted.length;
     const ok = bound === 'at least' ? c >= n : bound === 'at most' ? c <= n : c === n;
@@ -74,7 +76,7 @@ export function podsCount(kind: WorkloadKind, ref: Ref, bound: 'at least' | 'at 
       ok,
       expected: `${bound} ${n} pods of ${describeWorkload(kind, ref)} ${what === 'existing' ? 'exist' : `are ${what}`}`,
       found: `${c} ${what === 'existing' ? 'existed' : what}`,
-      details: () => podsReport(view, podsOf(view, kind, ref, false)),
+      details: () => (exists ? podsReport(view, podsOf(view, kind, ref, false)) : `there was no ${kind} "${ref.name}" yet`),
     };
   };
 }

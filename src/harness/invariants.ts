@@ -9,6 +9,7 @@
  * - No two running pods share an IP (host-network pods aside).
  * - Every ReplicaSet's and Deployment's status agrees with its pods, once
  *   its controller has observed the latest spec.
+ * - Each workload controller's own promises (workload-invariants.ts).
  */
 import {
   R,
@@ -25,7 +26,8 @@ import {
   type Stored,
 } from '../engine/index.ts';
 import type { View } from './view.ts';
-import { placementProblems } from './checks.ts';
+import { placementProblems, type Check } from './checks.ts';
+import { alwaysInvariants, settledInvariants } from './workload-invariants.ts';
 
 export interface Violation {
   invariant: string;
@@ -93,5 +95,18 @@ export function clusterInvariants(view: View): Violation[] {
       out.push({ invariant: 'workload-status', message: `deployment "${d.metadata.namespace}/${d.metadata.name}" reports ${d.status?.replicas ?? 0} replicas but its replica sets have ${sum}` });
     }
   }
+  out.push(...alwaysInvariants(view), ...settledInvariants(view));
   return out;
+}
+
+/** The invariants that hold at every instant, as a check for "at all times" replay over the action under test. */
+export function invariantsAtEveryInstant(): Check {
+  return (view) => {
+    const v = alwaysInvariants(view);
+    return {
+      ok: v.length === 0,
+      expected: 'the controllers keep their promises at every instant',
+      found: v.map((x) => `[${x.invariant}] ${x.message}`).join('; '),
+    };
+  };
 }

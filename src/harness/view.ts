@@ -3,13 +3,15 @@
  * live state, or a past state rebuilt from a snapshot and the store's log
  * (for "at all times" checks, which look at every state change).
  */
-import { type Cluster, type KubeObject, type ResourceType, type Stored, type StoreEvent, type StoreSnapshot, bucketOf, storePrefix } from '../engine/index.ts';
+import { type Cluster, type KubeObject, type ResourceType, type SchedulingDecision, type Stored, type StoreEvent, type StoreSnapshot, bucketOf, storePrefix } from '../engine/index.ts';
 
 export interface View {
   /** Simulated time of this state, ms since the epoch. */
   readonly now: number;
   list<T extends KubeObject = KubeObject>(type: ResourceType, namespace?: string): Stored<T>[];
   get<T extends KubeObject = KubeObject>(type: ResourceType, namespace: string | undefined, name: string): Stored<T> | undefined;
+  /** The scheduler's latest decision about a pod (the live state only). */
+  schedulingDecision?(namespace: string, name: string): SchedulingDecision | undefined;
 }
 
 /** The cluster as it is now. */
@@ -24,6 +26,7 @@ export function liveView(cluster: Cluster): View {
       const prefix = storePrefix(type, type.namespaced ? (namespace ?? 'default') : undefined);
       return store.get(`${prefix}${name}`)?.value as Stored<T> | undefined;
     },
+    schedulingDecision: (namespace, name) => cluster.scheduler.decisions.get(`${namespace}/${name}`),
   };
 }
 

@@ -10,16 +10,19 @@ import {
   R,
   USER,
   createCluster,
+  SchedulerConfigError,
   isStatusError,
   tryGet,
   type Client,
   type Cluster,
   type ClusterOptions,
   type NodeOptions,
+  type SchedulerConfiguration,
 } from '../engine/index.ts';
 import { runKubectl } from '../kubectl/run.ts';
 import type { KubectlContext, KubectlResult } from '../kubectl/context.ts';
 import { UserError } from './errors.ts';
+import { checkConfiguration } from './scheduling.ts';
 import { type Ref, parseRef } from './params.ts';
 import { liveView, type View } from './view.ts';
 import { type HistoryMarker, markHistory } from './time.ts';
@@ -41,6 +44,9 @@ export interface KubecukeParameters {
 /** Media type of the attachment that tells the formatter what a scenario simulated. */
 export const SCENARIO_ATTACHMENT = 'application/vnd.kubecuke.scenario+json';
 
+/** Feature gates a scenario may enable (kube-controller-manager --feature-gates). */
+const KNOWN_FEATURE_GATES = ['MaxUnavailableStatefulSet'];
+
 /** How long a waiting kubectl verb may let simulated time run when the user set no timeout. */
 const KUBECTL_WAIT_BOUND_MS = 60 * 60 * 1000;
 
@@ -56,12 +62,18 @@ export class KubeWorld extends World<KubecukeParameters> {
   /** Where "at all times" checks look back to. */
   marker?: HistoryMarker;
   readonly missingImages = new Set<string>();
+  /** Feature gates set before the cluster starts (`Given the feature gate "X" is enabled`). */
+  readonly featureGates: Record<string, boolean> = {};
+  /** How many jobs "I trigger the cronjob" has created, for their names. */
+  manualRuns?: number;
   /** Image pull times declared before the cluster exists. */
   readonly imagePullTimes = new Map<string, number>();
   /** Line of the current step's doc string (the `"""` line) in the feature file. */
   docStringLine?: number;
   /** Cluster options set by steps before the cluster exists (e.g. a perturbed event loop); they win over the run's. */
   readonly clusterOptions: Partial<ClusterOptions> = {};
+  /** The scheduler configuration set-up steps have built, if any. */
+  schedulerConfig?: SchedulerConfiguration;
 
   constructor(options: IWorldOptions<KubecukeParameters>) {
     super(options);
@@ -87,11 +99,46 @@ export class KubeWorld extends World<KubecukeParameters> {
   createCluster(nodes: number | NodeOptions[]): Cluster {
     if (this.current) throw new UserError('the scenario already has a cluster: "Given a cluster ..." may appear only once');
     const opts = this.parameters.cluster ?? {};
-    this.current = createCluster({ ...opts, ...this.clusterOptions, seed: this.seed, nodes });
+    const controllers = { ...(opts.controllers ?? {}), featureGates: { ...(opts.controllers?.featureGates ?? {}), ...this.featureGates } };
+    this.current = createCluster({
+      ...opts,
+      controllers,
+      ...(this.schedulerConfig ? { scheduler: this.schedulerConfig } : {}),
+      ...this.clusterOptions,
+      seed: this.seed,
+      nodes,
+    });
     for (const image of this.missingImages) this.current.missingImages.add(image);
     for (const [image, ms] of this.imagePullTimes) this.current.imagePullTimes.set(image, ms);
     this.current.trace.record({ kind: 'step', at: this.current.clock.now(), text: `cluster with ${this.current.nodeNames().length} nodes, seed ${this.seed}` });
     return this.current;
+  }
+
+  /**
+   * Changes the scheduler configuration: kept for the cluster to come, or the
+   * running scheduler restarts with it. A refused configuration fails the step.
+   */
+  configureScheduler(change: (cfg: SchedulerConfiguration) => SchedulerConfiguration): void {
+    const base: SchedulerConfiguration = structuredClone(this.schedulerConfig ?? this.parameters.cluster?.scheduler ?? {});
+    const next = change(base);
+    checkConfiguration(next);
+    this.schedulerConfig = next;
+    if (!this.current) return;
+    try {
+      this.current.configureScheduler(next);
+    } catch (e) {
+      if (e instanceof SchedulerConfigError) throw new UserError(`the scheduler refuses this configuration: ${e.message}`);
+      throw e;
+    }
+  }
+
+  /** Enables a controller feature gate; the cluster must not exist yet, as gates are flags of kube-controller-manager. */
+  enableFeatureGate(gate: string): void {
+    if (!KNOWN_FEATURE_GATES.includes(gate)) {
+      throw new UserError(`unknown feature gate "${gate}": the controllers read ${KNOWN_FEATURE_GATES.map((g) => `"${g}"`).join(', ')}`);
+    }
+    if (this.current) throw new UserError(`the feature gate "${gate}" must be enabled before "Given a cluster ...": kube-controller-manager reads its gates when it starts`);
+    this.featureGates[gate] = true;
   }
 
   /** Runs everything due at the current instant. */

@@ -44,6 +44,19 @@ describe('Store', () => {
     expect(Object.isFrozen((a.value as unknown as { data: object }).data)).toBe(true);
   });
 
+  it('stores a frozen copy: equal to what was built, the builder objects left alone, frozen parts shared', () => {
+    const s = new Store();
+    const shared = Object.freeze({ k: 'v' });
+    const built = { data: { list: [1, { x: null }], empty: {} }, shared };
+    const a = s.create('/registry/configmaps/default/a', (rev) => ({ ...obj('a')(rev), ...built }) as unknown as Stored)!;
+    const v = a.value as unknown as typeof built;
+    expect(v).toEqual({ ...obj('a')(a.modRevision), ...built });
+    expect(Object.isFrozen(built.data)).toBe(false);
+    expect([Object.isFrozen(v.data.list), Object.isFrozen(v.data.list[1]), Object.isFrozen(v.data.empty)]).toEqual([true, true, true]);
+    expect(v.shared).toBe(shared);
+    expect(Object.keys(v)).toEqual(['apiVersion', 'kind', 'metadata', 'data', 'shared']);
+  });
+
   it('lists a prefix in key order, and keeps the listing current after updates and deletes', () => {
     const s = new Store();
     for (const n of ['c', 'a', 'b']) s.create(`/registry/configmaps/default/${n}`, obj(n));

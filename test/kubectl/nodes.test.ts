@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { R, StatusError, type Client, type DeleteOptions } from '../../src/engine/index.ts';
+import { R, StatusError, type Client, type DeleteOptions, type Pod } from '../../src/engine/index.ts';
 import { runKubectl } from '../../src/kubectl/index.ts';
 import { kubectlOn, webDeployment } from './cluster-helpers.ts';
 
@@ -87,17 +87,13 @@ describe('kubectl drain', () => {
       'ds.yaml': 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {containers: [{name: a, image: busybox}]}\n',
     });
     k.run('kubectl apply -f ds.yaml');
-    const ds = k.cluster.client().get(R.daemonSets, 'default', 'agent');
-    k.cluster.client().create(R.pods, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'agent-x', namespace: 'default', labels: { app: 'agent' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: ds.metadata.uid, controller: true }] },
-      spec: { nodeName: 'node-3', containers: [{ name: 'a', image: 'nginx' }] },
-    });
-    k.cluster.settle();
-    expect(k.run('kubectl drain node-3 --dry-run=client').stderr).toContain('cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-x');
+    // The DaemonSet controller runs one pod on every node.
+    const pod = k.cluster.client().list<Pod>(R.pods, { namespace: 'default' }).items.find((p) => p.spec.nodeName === 'node-3' && p.metadata.name.startsWith('agent-'));
+    expect(pod).toBeDefined();
+    const name = `default/${pod!.metadata.name}`;
+    expect(k.run('kubectl drain node-3 --dry-run=client').stderr).toContain(`cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${name}`);
     const r = k.run('kubectl drain node-3 --ignore-daemonsets --dry-run=client');
-    expect(r).toEqual({ exitCode: 0, stdout: 'node/node-3 cordoned (dry run)\nnode/node-3 drained (dry run)\n', stderr: 'Warning: ignoring DaemonSet-managed Pods: default/agent-x\n' });
+    expect(r).toEqual({ exitCode: 0, stdout: 'node/node-3 cordoned (dry run)\nnode/node-3 drained (dry run)\n', stderr: `Warning: ignoring DaemonSet-managed Pods: ${name}\n` });
     expect(node(k, 'node-3').spec.unschedulable).toBeUndefined();
   });
 });

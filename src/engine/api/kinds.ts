@@ -196,6 +196,9 @@ export const R = {
   events: inGroup('', 'Event'),
   persistentVolumeClaims: core('PersistentVolumeClaim'),
   persistentVolumes: core('PersistentVolume'),
+  resourceQuotas: core('ResourceQuota'),
+  limitRanges: core('LimitRange'),
+  podTemplates: core('PodTemplate'),
   deployments: inGroup('apps', 'Deployment'),
   replicaSets: inGroup('apps', 'ReplicaSet'),
   statefulSets: inGroup('apps', 'StatefulSet'),
@@ -212,4 +215,7 @@ export const R = {
   ingressClasses: inGroup('networking.k8s.io', 'IngressClass'),
   networkPolicies: inGroup('networking.k8s.io', 'NetworkPolicy'),
   storageClasses: inGroup('storage.k8s.io', 'StorageClass'),
+  replicationControllers: core('ReplicationController'),
+  csiNodes: inGroup('storage.k8s.io', 'CSINode'),
+  csiDrivers: inGroup('storage.k8s.io', 'CSIDriver'),
 } as const;

@@ -29,9 +29,54 @@ export function storePrefix(type: ResourceType, namespace?: string): string {
   return type.namespaced && namespace ? `/registry/${res}/${namespace}/` : `/registry/${res}/`;
 }
 
-/** A deep copy of a plain JSON value. */
+/**
+ * A deep copy of a plain JSON value, as a JSON round trip makes it: fields
+ * holding undefined (or functions) are left out, such array items and
+ * non-finite numbers become null, values with toJSON (dates) are replaced by
+ * what it returns. Plain objects and arrays are copied directly, which is
+ * several times cheaper than printing and parsing; anything else takes the
+ * round trip.
+ */
 export function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  if (v === undefined) return v;
+  if (v === null || typeof v !== 'object') return JSON.parse(JSON.stringify(v)) as T;
+  return copyJson(v) as T;
+}
+
+function copyJson(v: unknown): unknown {
+  if (v === null) return null;
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      // -0 prints as 0.
+      return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
+    case 'object':
+      break;
+    default:
+      // undefined, functions and symbols: the caller leaves them out (or writes null in arrays); bigint throws.
+      return JSON.parse(JSON.stringify(v) ?? 'null');
+  }
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      out[i] = x === undefined || typeof x === 'function' || typeof x === 'symbol' ? null : copyJson(x);
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(v));
+  const src = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(src)) {
+    const x = src[k];
+    if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+    if (k === '__proto__') Object.defineProperty(out, k, { value: copyJson(x), enumerable: true, writable: true, configurable: true });
+    else out[k] = copyJson(x);
+  }
+  return out;
 }
 
 /** Structural equality of plain JSON values (key order ignored, undefined fields ignored). */

@@ -48,20 +48,39 @@ export function isQuantity(s: unknown): s is string {
   return typeof s === 'string' && parseRational(s) !== undefined;
 }
 
+/**
+ * Parsed amounts by quantity string: the same few quantities (`100m`,
+ * `500Mi`) are read on every write and every scheduling cycle. Bounded; a
+ * full cache starts over.
+ */
+const CACHE_LIMIT = 4096;
+const milliCache = new Map<string, number>();
+const valueCache = new Map<string, number>();
+
+function remember(cache: Map<string, number>, s: string, v: number): number {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(s, v);
+  return v;
+}
+
 /** The quantity in thousandths of its unit, rounded up (MilliValue). Throws on a malformed quantity. */
 export function milliValue(s: string | number): number {
   if (typeof s === 'number') return Math.ceil(s * 1000);
+  const hit = milliCache.get(s);
+  if (hit !== undefined) return hit;
   const r = parseRational(s);
   if (!r) throw new Error(`quantities must match the regular expression '${QUANTITY_PATTERN}'`);
-  return Number(ceilDiv(r.num * 1000n, r.den));
+  return remember(milliCache, s, Number(ceilDiv(r.num * 1000n, r.den)));
 }
 
 /** The quantity in whole units, rounded up (Value). Throws on a malformed quantity. */
 export function value(s: string | number): number {
   if (typeof s === 'number') return Math.ceil(s);
+  const hit = valueCache.get(s);
+  if (hit !== undefined) return hit;
   const r = parseRational(s);
   if (!r) throw new Error(`quantities must match the regular expression '${QUANTITY_PATTERN}'`);
-  return Number(ceilDiv(r.num, r.den));
+  return remember(valueCache, s, Number(ceilDiv(r.num, r.den)));
 }
 
 /**

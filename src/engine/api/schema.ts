@@ -99,6 +99,30 @@ export function decodeCheck(type: ResourceType, obj: unknown, strict: boolean): 
   return out;
 }
 
+/** A generated type name taken apart once: `Array<X>`, `{ [key: string]: X; }`, or the name itself. */
+interface TypeShape {
+  array?: string;
+  map?: string;
+}
+const shapes = new Map<string, TypeShape>();
+
+function shapeOf(typeName: string): TypeShape {
+  let shape = shapes.get(typeName);
+  if (!shape) {
+    const arr = /^Array<(.+)>$/.exec(typeName);
+    const map = arr ? null : /^\{ \[key: string\]: (.+); \}$/.exec(typeName);
+    shape = arr ? { array: arr[1] } : map ? { map: map[1] } : {};
+    shapes.set(typeName, shape);
+  }
+  return shape;
+}
+
+function mismatch(out: DecodeResult, value: unknown, structName: string, goPath: string, goType: string): void {
+  out.typeErrors.push(
+    `json: cannot unmarshal ${jsonKind(value).split(' ')[0]}${typeof value === 'number' && !Number.isInteger(value) ? ` ${value}` : ''} into Go struct field ${goStructName(structName)}${goPath ? '.' + goPath : ''} of type ${goType}`,
+  );
+}
+
 function walk(
   value: unknown,
   typeName: string,
@@ -110,23 +134,19 @@ function walk(
   strict: boolean,
 ): void {
   if (value === null || value === undefined) return;
-  const mismatch = (goType: string): void => {
-    out.typeErrors.push(
-      `json: cannot unmarshal ${jsonKind(value).split(' ')[0]}${typeof value === 'number' && !Number.isInteger(value) ? ` ${value}` : ''} into Go struct field ${goStructName(structName)}${goPath ? '.' + goPath : ''} of type ${goType}`,
-    );
-  };
-  const arr = /^Array<(.+)>$/.exec(typeName);
-  if (arr) {
-    if (!Array.isArray(value)) return mismatch(goTypeName(typeName, format));
-    value.forEach((item, i) => walk(item, arr[1], `${path}[${i}]`, goPath, structName, '', out, strict));
+  const shape = shapeOf(typeName);
+  if (shape.array !== undefined) {
+    if (!Array.isArray(value)) return mismatch(out, value, structName, goPath, goTypeName(typeName, format));
+    for (let i = 0; i < value.length; i++) walk(value[i], shape.array, `${path}[${i}]`, goPath, structName, '', out, strict);
     return;
   }
-  const map = /^\{ \[key: string\]: (.+); \}$/.exec(typeName);
-  if (map) {
-    if (typeof value !== 'object' || Array.isArray(value)) return mismatch(goTypeName(typeName, format));
+  if (shape.map !== undefined) {
+    if (typeof value !== 'object' || Array.isArray(value)) return mismatch(out, value, structName, goPath, goTypeName(typeName, format));
     // Quantity maps (resources, capacity) accept numbers; other string maps do not.
-    const elem = map[1];
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const elem = shape.map;
+    const m = value as Record<string, unknown>;
+    for (const k of Object.keys(m)) {
+      const v = m[k];
       if (elem === 'string' && typeof v !== 'string' && !(typeof v === 'number' && isQuantityMap(goPath))) {
         if (v !== null) {
           out.typeErrors.push(
@@ -141,17 +161,17 @@ function walk(
   }
   switch (typeName) {
     case 'string':
-      if (typeof value !== 'string' && !(typeof value === 'number' && isQuantityField(goPath))) mismatch(goTypeName(typeName, format));
+      if (typeof value !== 'string' && !(typeof value === 'number' && isQuantityField(goPath))) mismatch(out, value, structName, goPath, goTypeName(typeName, format));
       return;
     case 'number':
-      if (typeof value !== 'number') return mismatch(goTypeName(typeName, format));
-      if ((format === 'int32' || format === 'int64') && !Number.isInteger(value)) mismatch(goTypeName(typeName, format));
+      if (typeof value !== 'number') return mismatch(out, value, structName, goPath, goTypeName(typeName, format));
+      if ((format === 'int32' || format === 'int64') && !Number.isInteger(value)) mismatch(out, value, structName, goPath, goTypeName(typeName, format));
       return;
     case 'boolean':
-      if (typeof value !== 'boolean') mismatch('bool');
+      if (typeof value !== 'boolean') mismatch(out, value, structName, goPath, 'bool');
       return;
     case 'Date':
-      if (typeof value !== 'string') mismatch('string');
+      if (typeof value !== 'string') mismatch(out, value, structName, goPath, 'string');
       return;
     case 'IntOrString':
       if (typeof value !== 'string' && !(typeof value === 'number' && Number.isInteger(value)))
@@ -163,17 +183,16 @@ function walk(
   }
   const attrs = attributesOf(typeName);
   if (!attrs) return;
-  if (typeof value !== 'object' || Array.isArray(value)) return mismatch(goTypeName(typeName, format));
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+  if (typeof value !== 'object' || Array.isArray(value)) return mismatch(out, value, structName, goPath, goTypeName(typeName, format));
+  const o = value as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
     const a = attrs.get(k);
-    const childPath = path ? `${path}.${k}` : k;
     if (!a) {
       // apiVersion and kind are read before the model; status of list items etc. are handled by their models.
-      if (strict) out.unknownFields.push(childPath);
+      if (strict) out.unknownFields.push(path ? `${path}.${k}` : k);
       continue;
     }
-    const childGoPath = goPath ? `${goPath}.${k}` : k;
-    walk(v, a.type, childPath, childGoPath, typeName, a.format, out, strict);
+    walk(o[k], a.type, path ? `${path}.${k}` : k, goPath ? `${goPath}.${k}` : k, typeName, a.format, out, strict);
   }
 }
 

@@ -79,6 +79,13 @@ export class Selector {
     return true;
   }
 
+  private cachedKey: string | undefined;
+
+  /** A text that equal selectors share and different ones do not (for caches keyed by selector). */
+  key(): string {
+    return (this.cachedKey ??= this.nothing ? '<none>' : JSON.stringify(this.requirements));
+  }
+
   toString(): string {
     if (this.nothing) return '<none>';
     return this.requirements.map(requirementString).join(',');

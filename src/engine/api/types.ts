@@ -32,6 +32,32 @@ import type { INamespaceSpec } from 'kubernetes-models/v1/NamespaceSpec';
 import type { INamespaceStatus } from 'kubernetes-models/v1/NamespaceStatus';
 import type { INodeSelectorRequirement } from 'kubernetes-models/v1/NodeSelectorRequirement';
 import type { INodeSelectorTerm } from 'kubernetes-models/v1/NodeSelectorTerm';
+import type { IPodAffinityTerm } from 'kubernetes-models/v1/PodAffinityTerm';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { IWeightedPodAffinityTerm } from 'kubernetes-models/v1/WeightedPodAffinityTerm';
+import type { ITopologySpreadConstraint } from 'kubernetes-models/v1/TopologySpreadConstraint';
+import type { IStatefulSetSpec } from 'kubernetes-models/apps/v1/StatefulSetSpec';
+import type { IStatefulSetStatus } from 'kubernetes-models/apps/v1/StatefulSetStatus';
+import type { IDaemonSetSpec } from 'kubernetes-models/apps/v1/DaemonSetSpec';
+import type { IDaemonSetStatus } from 'kubernetes-models/apps/v1/DaemonSetStatus';
+import type { IJobSpec } from 'kubernetes-models/batch/v1/JobSpec';
+import type { IJobStatus } from 'kubernetes-models/batch/v1/JobStatus';
+import type { IJobCondition } from 'kubernetes-models/batch/v1/JobCondition';
+import type { ICronJobSpec } from 'kubernetes-models/batch/v1/CronJobSpec';
+import type { ICronJobStatus } from 'kubernetes-models/batch/v1/CronJobStatus';
+import type { IHorizontalPodAutoscalerSpec } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscalerSpec';
+import type { IHorizontalPodAutoscalerStatus } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscalerStatus';
+import type { IPersistentVolumeClaimSpec } from 'kubernetes-models/v1/PersistentVolumeClaimSpec';
+import type { IPersistentVolumeClaimStatus } from 'kubernetes-models/v1/PersistentVolumeClaimStatus';
+import type { IPersistentVolumeSpec } from 'kubernetes-models/v1/PersistentVolumeSpec';
+import type { IPersistentVolumeStatus } from 'kubernetes-models/v1/PersistentVolumeStatus';
+import type { ICSINodeSpec } from 'kubernetes-models/storage.k8s.io/v1/CSINodeSpec';
+import type { ITopologySelectorTerm } from 'kubernetes-models/v1/TopologySelectorTerm';
+import type { IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1/PodDisruptionBudgetSpec';
+import type { IPodDisruptionBudgetStatus } from 'kubernetes-models/policy/v1/PodDisruptionBudgetStatus';
+import type { IResourceQuotaSpec } from 'kubernetes-models/v1/ResourceQuotaSpec';
+import type { IResourceQuotaStatus } from 'kubernetes-models/v1/ResourceQuotaStatus';
+import type { ILimitRangeSpec } from 'kubernetes-models/v1/LimitRangeSpec';
 
 export type ObjectMeta = IObjectMeta;
 export type OwnerReference = IOwnerReference;
@@ -56,6 +82,11 @@ export type LeaseSpec = ILeaseSpec;
 export type ObjectReference = IObjectReference;
 export type NodeSelectorRequirement = INodeSelectorRequirement;
 export type NodeSelectorTerm = INodeSelectorTerm;
+export type PodAffinityTerm = IPodAffinityTerm;
+export type Volume = IVolume;
+export type WeightedPodAffinityTerm = IWeightedPodAffinityTerm;
+export type TopologySpreadConstraint = ITopologySpreadConstraint;
+export type TopologySelectorTerm = ITopologySelectorTerm;
 
 /** Metadata of an object the API server has stored: identity fields are always set. */
 export interface StoredMeta extends ObjectMeta {
@@ -146,4 +177,120 @@ export interface KubeEvent extends KubeObject {
 export interface ObjectKey {
   namespace?: string;
   name: string;
+}
+
+// ---- the other workloads, storage and policy kinds the controllers manage ----
+
+
+export type StatefulSetSpec = IStatefulSetSpec;
+export type StatefulSetStatus = IStatefulSetStatus;
+export type DaemonSetSpec = IDaemonSetSpec;
+export type DaemonSetStatus = IDaemonSetStatus;
+export type JobSpec = IJobSpec;
+export type JobStatus = IJobStatus;
+export type JobCondition = IJobCondition;
+export type PersistentVolumeClaimSpec = IPersistentVolumeClaimSpec;
+
+export interface StatefulSet extends KubeObject {
+  apiVersion: 'apps/v1';
+  kind: 'StatefulSet';
+  spec: StatefulSetSpec;
+  status?: StatefulSetStatus;
+}
+
+export interface DaemonSet extends KubeObject {
+  apiVersion: 'apps/v1';
+  kind: 'DaemonSet';
+  spec: DaemonSetSpec;
+  status?: DaemonSetStatus;
+}
+
+/** apps/v1 ControllerRevision: an immutable snapshot of a StatefulSet's or DaemonSet's template. */
+export interface ControllerRevision extends KubeObject {
+  apiVersion: 'apps/v1';
+  kind: 'ControllerRevision';
+  data?: unknown;
+  revision: number;
+}
+
+export interface Job extends KubeObject {
+  apiVersion: 'batch/v1';
+  kind: 'Job';
+  spec: JobSpec;
+  status?: JobStatus;
+}
+
+export interface CronJob extends KubeObject {
+  apiVersion: 'batch/v1';
+  kind: 'CronJob';
+  spec: ICronJobSpec;
+  status?: ICronJobStatus;
+}
+
+export interface HorizontalPodAutoscaler extends KubeObject {
+  apiVersion: 'autoscaling/v2';
+  kind: 'HorizontalPodAutoscaler';
+  spec: IHorizontalPodAutoscalerSpec;
+  status?: IHorizontalPodAutoscalerStatus;
+}
+
+export interface PersistentVolumeClaim extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'PersistentVolumeClaim';
+  spec: PersistentVolumeClaimSpec;
+  status?: IPersistentVolumeClaimStatus;
+}
+
+export interface PersistentVolume extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'PersistentVolume';
+  spec: IPersistentVolumeSpec;
+  status?: IPersistentVolumeStatus;
+}
+
+export interface StorageClass extends KubeObject {
+  apiVersion: 'storage.k8s.io/v1';
+  kind: 'StorageClass';
+  provisioner: string;
+  parameters?: Record<string, string>;
+  reclaimPolicy?: string;
+  volumeBindingMode?: 'Immediate' | 'WaitForFirstConsumer';
+  allowedTopologies?: TopologySelectorTerm[];
+  allowVolumeExpansion?: boolean;
+  mountOptions?: string[];
+}
+
+export interface CSINode extends KubeObject {
+  apiVersion: 'storage.k8s.io/v1';
+  kind: 'CSINode';
+  spec: ICSINodeSpec;
+}
+
+export interface PodDisruptionBudget extends KubeObject {
+  apiVersion: 'policy/v1';
+  kind: 'PodDisruptionBudget';
+  spec: IPodDisruptionBudgetSpec;
+  status?: IPodDisruptionBudgetStatus;
+}
+
+export interface PriorityClass extends KubeObject {
+  apiVersion: 'scheduling.k8s.io/v1';
+  kind: 'PriorityClass';
+  value: number;
+  globalDefault?: boolean;
+  description?: string;
+  preemptionPolicy?: 'Never' | 'PreemptLowerPriority';
+}
+
+export interface ResourceQuota extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'ResourceQuota';
+  spec?: IResourceQuotaSpec;
+  status?: IResourceQuotaStatus;
+}
+
+export interface LimitRange extends KubeObject {
+  apiVersion: 'v1';
+  kind: 'LimitRange';
+  spec: ILimitRangeSpec;
 }

@@ -94,6 +94,9 @@ export interface ServerWriteOptions extends WriteOptions {
   fieldValidation?: FieldValidation;
 }
 
+/** maxNameGenerationCreateAttempts of the generic registry store. */
+const MAX_NAME_GENERATION_CREATE_ATTEMPTS = 8;
+
 type Mutable = KubeObject & { metadata: KubeObject['metadata'] & Record<string, unknown> };
 
 export class ApiServer {
@@ -178,9 +181,8 @@ export class ApiServer {
     // then rest.BeforeCreate: the strategy's PrepareForCreate (which may use the uid), then validation.
     obj.metadata.uid = this.env.random.uuid();
     obj.metadata.creationTimestamp = this.env.iso();
-    if (!obj.metadata.name && obj.metadata.generateName) {
-      obj.metadata.name = `${obj.metadata.generateName.slice(0, 63 - 5)}${this.env.random.nameSuffix(5)}`;
-    }
+    const generated = !obj.metadata.name && !!obj.metadata.generateName;
+    if (generated) obj.metadata.name = this.generateName(obj.metadata.generateName!);
     delete obj.metadata.deletionTimestamp;
     delete obj.metadata.deletionGracePeriodSeconds;
     strategyFor(type).prepareForCreate?.(obj);
@@ -195,13 +197,23 @@ export class ApiServer {
       if (this.store.get(key)) throw alreadyExists(target(type), obj.metadata.name!);
       return Object.freeze({ ...obj, metadata: { ...obj.metadata, resourceVersion: '' } }) as Stored;
     }
-    const entry = this.store.create(key, (rev) => ({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } }) as Stored);
+    let entry = this.store.create(key, (rev) => ({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } }) as Stored);
+    // RetryGenerateName (GA in 1.32): a generated name that is taken is generated again, up to 8 attempts in all.
+    for (let attempt = 1; !entry && generated && attempt < MAX_NAME_GENERATION_CREATE_ATTEMPTS; attempt++) {
+      obj.metadata.name = this.generateName(obj.metadata.generateName!);
+      entry = this.store.create(storeKey(type, ns, obj.metadata.name), (rev) => ({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(rev) } }) as Stored);
+    }
     if (!entry) {
       this.record(user, 'create', type, ns, obj.metadata.name!, 409, undefined, 'already exists');
       throw alreadyExists(target(type), obj.metadata.name!);
     }
     this.record(user, 'create', type, ns, obj.metadata.name!, 201, entry.modRevision);
     return entry.value;
+  }
+
+  /** names.SimpleNameGenerator: the prefix cut to leave room for a 5-character random suffix. */
+  private generateName(prefix: string): string {
+    return `${prefix.slice(0, 63 - 5)}${this.env.random.nameSuffix(5)}`;
   }
 
   update(user: Identity, type: ResourceType, input: KubeObject, opts: ServerWriteOptions = {}, status = false, verb: AuditEntry['verb'] = 'update'): Stored {
@@ -240,6 +252,7 @@ export class ApiServer {
     if (type.generation && !status && !deepEqual(specOf(next), specOf(old))) {
       next.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
+    if (!status) strategyFor(type).prepareForUpdate?.(next, old);
     // An update without a resourceVersion is unconditional: it applies to the current object.
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     this.runAdmission('admit', 'UPDATE', type, next, old, user, opts, ns, name, status ? 'status' : undefined);

@@ -5,10 +5,13 @@
 import type { ResourceType } from '../api/kinds.ts';
 import type { KubeObject, Pod, Stored } from '../api/types.ts';
 import { podQOSClass } from '../api/qos.ts';
+import { deepEqual } from '../api/meta.ts';
 
 export interface Strategy {
   /** Clears or sets what a client may not choose on create (status, system fields). */
   prepareForCreate?(obj: KubeObject): void;
+  /** Sets what an update of the main resource may not choose (PrepareForUpdate), knowing the stored object. */
+  prepareForUpdate?(obj: KubeObject, old: Stored): void;
   /**
    * Grace period of a delete, in seconds: 0 deletes at once, more marks the
    * object with a deletionTimestamp that far ahead (graceful deletion).
@@ -21,10 +24,41 @@ export interface Strategy {
   onDelete?(obj: Stored, nowIso: string): KubeObject | undefined;
 }
 
+/**
+ * mutatePodAffinity (MatchLabelKeysInPodAffinity, beta and on in 1.33): the
+ * values of the pod's own labels named by matchLabelKeys (In) and
+ * mismatchLabelKeys (NotIn) join each affinity term's label selector.
+ */
+function mutatePodAffinity(pod: Pod): void {
+  const labels = pod.metadata.labels ?? {};
+  type Term = { labelSelector?: { matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> }; matchLabelKeys?: string[]; mismatchLabelKeys?: string[] };
+  const apply = (t: Term | undefined) => {
+    if (!t || (!t.matchLabelKeys?.length && !t.mismatchLabelKeys?.length) || !t.labelSelector) return;
+    const add = (keys: string[] | undefined, operator: string) => {
+      for (const k of keys ?? []) {
+        if (!Object.prototype.hasOwnProperty.call(labels, k)) continue;
+        t.labelSelector!.matchExpressions = [...(t.labelSelector!.matchExpressions ?? []), { key: k, operator, values: [labels[k]] }];
+      }
+    };
+    add(t.matchLabelKeys, 'In');
+    add(t.mismatchLabelKeys, 'NotIn');
+  };
+  for (const a of [pod.spec?.affinity?.podAffinity, pod.spec?.affinity?.podAntiAffinity]) {
+    if (!a) continue;
+    for (const w of a.preferredDuringSchedulingIgnoredDuringExecution ?? []) apply(w?.podAffinityTerm as Term);
+    for (const t of a.requiredDuringSchedulingIgnoredDuringExecution ?? []) apply(t as Term);
+  }
+}
+
 const pods: Strategy = {
   prepareForCreate(obj) {
     const pod = obj as Pod;
     pod.status = { phase: 'Pending', qosClass: podQOSClass(pod.spec) };
+    // applySchedulingGatedCondition
+    if ((pod.spec?.schedulingGates ?? []).length) {
+      pod.status.conditions = [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates' }];
+    }
+    mutatePodAffinity(pod);
   },
   gracePeriodSeconds(obj, requested) {
     const pod = obj as unknown as Pod;
@@ -88,7 +122,29 @@ const jobs: Strategy = {
   },
 };
 
+/**
+ * DaemonSets (pkg/registry/apps/daemonset/strategy.go): the template
+ * generation, served in apps/v1 as the deprecated.daemonset.template.generation
+ * annotation, starts at 1 and grows with every change of the pod template.
+ */
+export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
+const daemonSets: Strategy = {
+  prepareForCreate(obj) {
+    const ds = obj as KubeObject & { status?: unknown };
+    ds.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+    const current = Number(ds.metadata.annotations?.[TEMPLATE_GENERATION_ANNOTATION]);
+    if (!(current >= 1)) ds.metadata.annotations = { ...(ds.metadata.annotations ?? {}), [TEMPLATE_GENERATION_ANNOTATION]: '1' };
+  },
+  prepareForUpdate(obj, old) {
+    const template = (o: KubeObject) => (o as { spec?: { template?: unknown } }).spec?.template;
+    const previous = old.metadata.annotations?.[TEMPLATE_GENERATION_ANNOTATION] ?? '1';
+    const next = deepEqual(template(obj), template(old)) ? previous : String(Number(previous) + 1);
+    obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [TEMPLATE_GENERATION_ANNOTATION]: next };
+  },
+};
+
 const STRATEGIES: Record<string, Strategy> = {
+  'apps/DaemonSet': daemonSets,
   '/Pod': pods,
   '/Namespace': namespaces,
   '/Node': nodes,

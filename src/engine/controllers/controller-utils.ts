@@ -253,6 +253,11 @@ function canonicalJson(v: unknown): string {
  * stability are the same.
  */
 export function computeHash(template: PodTemplateSpec, collisionCount?: number): string {
+  return hashValue(template, collisionCount);
+}
+
+/** FNV-32a of a value's canonical JSON (and the collision count), safe-encoded: the shape of every controller hash. */
+export function hashValue(value: unknown, collisionCount?: number): string {
   let h = 0x811c9dc5;
   const feed = (s: string) => {
     for (let i = 0; i < s.length; i++) {
@@ -260,7 +265,7 @@ export function computeHash(template: PodTemplateSpec, collisionCount?: number):
       h = Math.imul(h, 0x01000193) >>> 0;
     }
   };
-  feed(canonicalJson(template));
+  feed(canonicalJson(value));
   if (collisionCount !== undefined) {
     const b = [collisionCount & 0xff, (collisionCount >>> 8) & 0xff, (collisionCount >>> 16) & 0xff, (collisionCount >>> 24) & 0xff];
     feed(String.fromCharCode(...b));

@@ -478,17 +478,18 @@ function syncRolloutStatus(s: Sync, { newRS, oldRSs }: { newRS?: Stored<ReplicaS
   const cur = condition(d.status, 'Progressing');
   const complete = (status.replicas ?? 0) === (status.updatedReplicas ?? 0) && cur?.reason === 'NewReplicaSetAvailable';
   if (hasProgressDeadline(d) && !complete) {
-    const rsName = JSON.stringify(newRS?.metadata.name ?? '');
+    // Without a new ReplicaSet the messages name the Deployment.
+    const rsName = newRS ? `ReplicaSet ${JSON.stringify(newRS.metadata.name)}` : `Deployment ${JSON.stringify(d.metadata.name)}`;
     if (deploymentComplete(d, status)) {
-      setCondition(status, newCondition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet ${rsName} has successfully progressed.`, iso));
+      setCondition(status, newCondition('Progressing', 'True', 'NewReplicaSetAvailable', `${rsName} has successfully progressed.`, iso));
     } else if (deploymentProgressing(d, status)) {
       // Progress refreshes lastUpdateTime even when the reason is unchanged.
-      const c = newCondition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet ${rsName} is progressing.`, iso);
+      const c = newCondition('Progressing', 'True', 'ReplicaSetUpdated', `${rsName} is progressing.`, iso);
       if (cur?.status === 'True') c.lastTransitionTime = cur.lastTransitionTime;
       removeCondition(status, 'Progressing');
       setCondition(status, c);
     } else if (deploymentTimedOut(d, status, now)) {
-      setCondition(status, newCondition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet ${rsName} has timed out progressing.`, iso));
+      setCondition(status, newCondition('Progressing', 'False', 'ProgressDeadlineExceeded', `${rsName} has timed out progressing.`, iso));
     }
   }
   const all = newRS ? [...oldRSs, newRS] : oldRSs;

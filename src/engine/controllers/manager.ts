@@ -45,6 +45,14 @@ export interface ControllerConfig {
   nodeStartupGracePeriodMs: number;
   /** --terminated-pod-gc-threshold. */
   terminatedPodGCThreshold: number;
+  /** Feature gates the controllers read, at their Kubernetes 1.33 defaults unless set. */
+  featureGates?: FeatureGates;
+}
+
+/** Feature gates that change what a controller does (kube-controller-manager --feature-gates). */
+export interface FeatureGates {
+  /** StatefulSet RollingUpdate honours maxUnavailable; alpha in 1.33, off by default (beta and on from 1.35). */
+  MaxUnavailableStatefulSet?: boolean;
 }
 
 export const DEFAULT_CONTROLLER_CONFIG: ControllerConfig = {

@@ -1,20 +1,37 @@
 /**
  * The scheduling framework (pkg/scheduler/framework): plugin interfaces for
- * each extension point, typed cycle state, statuses, and the per-node
- * aggregates plugins read (NodeInfo).
+ * each extension point, typed cycle state, statuses, the cluster events
+ * plugins register with their queueing hints, and the Handle plugins get.
  *
- * A plugin imports only this module and `api`. It gets typed node snapshots,
- * never bare names, and keeps per-cycle data under typed StateKeys.
+ * A plugin imports only this module and `api`. It gets typed node snapshots
+ * (NodeInfo), never bare names, and keeps per-cycle data under typed StateKeys.
  */
-import type { Container, Node, Pod, Stored } from '../api/types.ts';
-import { podRequests } from '../api/pod.ts';
-import { resourceAmount } from '../api/quantity.ts';
+import type { ResourceType } from '../api/kinds.ts';
+import type { KubeObject, Pod, Stored } from '../api/types.ts';
+import type { Client } from '../client/client.ts';
+import type { EventRecorder } from '../client/events.ts';
+import type { NodeInfo, PodInfo } from './node-info.ts';
+
+export {
+  DEFAULT_MEMORY_REQUEST,
+  DEFAULT_MILLI_CPU_REQUEST,
+  NodeInfo,
+  newPodInfo,
+  podClaims,
+  scoresResource,
+  termMatches,
+  type AffinityTerm,
+  type HostPort,
+  type ImageStateSummary,
+  type PodInfo,
+  Resource,
+  type Resources,
+  currentGeneration,
+  type WeightedAffinityTerm,
+} from './node-info.ts';
 
 /** Highest score a plugin may give a node after normalization. */
 export const MAX_NODE_SCORE = 100;
-/** schedutil.DefaultMilliCPURequest and DefaultMemoryRequest: what a container without requests counts as when scoring. */
-export const DEFAULT_MILLI_CPU_REQUEST = 100;
-export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 
 // ---- statuses ----
 
@@ -28,8 +45,8 @@ export interface Status {
   plugin?: string;
 }
 
-export const SUCCESS: Status = Object.freeze({ code: 'Success', reasons: [] }) as Status;
-export const SKIP: Status = Object.freeze({ code: 'Skip', reasons: [] }) as Status;
+export const SUCCESS: Status = Object.freeze({ code: 'Success', reasons: [] }) as unknown as Status;
+export const SKIP: Status = Object.freeze({ code: 'Skip', reasons: [] }) as unknown as Status;
 
 export function status(code: Code, ...reasons: string[]): Status {
   return { code, reasons };
@@ -43,6 +60,11 @@ export function isRejected(s: Status): boolean {
   return s.code === 'Unschedulable' || s.code === 'UnschedulableAndUnresolvable' || s.code === 'Pending';
 }
 
+/** Status.Message(): the reasons joined by ", ". */
+export function statusMessage(s: Status): string {
+  return s.reasons.join(', ');
+}
+
 // ---- cycle state ----
 
 /** A typed key of the cycle state: `new StateKey<PreFilterState>('PreFilterNodeResourcesFit')`. */
@@ -51,125 +73,174 @@ export class StateKey<T> {
   constructor(readonly name: string) {}
 }
 
+/** State a plugin changes in AddPod/RemovePod must be copied when the cycle state is (StateData.Clone). */
+export interface Clonable<T> {
+  clone(): T;
+}
+
 /** Data plugins pass from one extension point to the next within one scheduling cycle. */
 export class CycleState {
-  private readonly data = new Map<StateKey<unknown>, unknown>();
+  private data = new Map<StateKey<unknown>, unknown>();
   /** Plugins whose PreFilter said Skip: their Filter is not called this cycle. */
-  readonly skipFilter = new Set<string>();
-  readonly skipScore = new Set<string>();
+  skipFilter = new Set<string>();
+  skipScore = new Set<string>();
+  /** The filter plugins that run this cycle (the profile's, less skipped ones), worked out once after PreFilter. */
+  activeFilters: readonly FilterPlugin[] | undefined = undefined;
+  /** The PreFilter plugins with AddPod/RemovePod that run this cycle, worked out once. */
+  activeExtensions: readonly PreFilterPlugin[] | undefined = undefined;
   read<T>(key: StateKey<T>): T | undefined {
     return this.data.get(key as StateKey<unknown>) as T | undefined;
   }
   write<T>(key: StateKey<T>, value: T): void {
     this.data.set(key as StateKey<unknown>, value);
   }
+  /** A copy whose clonable values are copies too. */
+  clone(): CycleState {
+    const c = new CycleState();
+    for (const [k, v] of this.data) c.data.set(k, v && typeof (v as Clonable<unknown>).clone === 'function' ? (v as Clonable<unknown>).clone() : v);
+    c.skipFilter = this.skipFilter;
+    c.skipScore = this.skipScore;
+    c.activeFilters = this.activeFilters;
+    c.activeExtensions = this.activeExtensions;
+    return c;
+  }
 }
 
-// ---- node and pod aggregates ----
+// ---- cluster events and queueing hints ----
 
-export type Resources = Map<string, number>;
+/** The kinds of object whose changes can make pods schedulable (framework.EventResource). */
+export type EventResource =
+  | 'Pod'
+  | 'AssignedPod'
+  | 'UnschedulablePod'
+  | 'Node'
+  | 'PersistentVolume'
+  | 'PersistentVolumeClaim'
+  | 'StorageClass'
+  | 'CSINode'
+  | 'CSIDriver'
+  | 'CSIStorageCapacity'
+  | 'VolumeAttachment'
+  | 'WildCard';
 
-/** A pod as the scheduler's cache holds it, with its requests computed once. */
-export interface PodInfo {
+/** framework.ActionType: bit flags. */
+export const Action = {
+  Add: 1 << 0,
+  Delete: 1 << 1,
+  UpdateNodeAllocatable: 1 << 2,
+  UpdateNodeLabel: 1 << 3,
+  UpdateNodeTaint: 1 << 4,
+  UpdateNodeCondition: 1 << 5,
+  UpdateNodeAnnotation: 1 << 6,
+  UpdatePodLabel: 1 << 7,
+  UpdatePodScaleDown: 1 << 8,
+  UpdatePodToleration: 1 << 9,
+  UpdatePodSchedulingGatesEliminated: 1 << 10,
+  UpdatePodGeneratedResourceClaim: 1 << 11,
+  UpdatePodOther: 1 << 12,
+  Update: ((1 << 13) - 1) & ~3,
+  All: (1 << 13) - 1,
+} as const;
+
+/** One change in the cluster, as the queue sees it (framework.ClusterEvent). */
+export interface ClusterEvent {
+  resource: EventResource;
+  action: number;
+  /** Upstream's label for it: `NodeAdd`, `AssignedPodDelete`, `UnschedulableTimeout`. */
+  label: string;
+}
+
+export type QueueingHint = 'Queue' | 'QueueSkip';
+
+/**
+ * QueueingHintFn: given a pod a plugin rejected and an event (old and new
+ * object; old undefined for adds, new undefined for deletes), whether the pod
+ * may now pass the plugin.
+ */
+export type QueueingHintFn = (pod: Stored<Pod>, oldObj: KubeObject | undefined, newObj: KubeObject | undefined) => QueueingHint;
+
+export interface ClusterEventWithHint {
+  event: { resource: EventResource; action: number };
+  /** Undefined: always Queue. */
+  hint?: QueueingHintFn;
+}
+
+/** Whether a registered event covers an incoming one (ClusterEvent.Match). */
+export function eventMatches(registered: { resource: EventResource; action: number }, incoming: ClusterEvent): boolean {
+  if (incoming.resource === 'WildCard' || registered.resource === 'WildCard') return true;
+  const resourceOk =
+    registered.resource === incoming.resource || (registered.resource === 'Pod' && (incoming.resource === 'AssignedPod' || incoming.resource === 'UnschedulablePod'));
+  return resourceOk && (registered.action & incoming.action) !== 0;
+}
+
+export interface EnqueueExtensions {
+  /** Events whose occurrence may make a pod this plugin rejected schedulable. */
+  eventsToRegister(): readonly ClusterEventWithHint[];
+}
+
+// ---- the queue's view of a pod ----
+
+/** A pod waiting in the scheduling queue. */
+export interface QueuedPodInfo {
   pod: Stored<Pod>;
-  /** Effective requests, canonical units (millicores for cpu). */
-  requests: Resources;
-  /** cpu and memory requests with the scoring defaults for containers that request none. */
-  nonZeroCpu: number;
-  nonZeroMemory: number;
+  /** When it entered the queue (or last failed): PrioritySort's tie-break and the backoff base. */
+  timestamp: number;
+  /** When it was first queued. */
+  initialAttemptTimestamp: number;
+  attempts: number;
+  /** Plugins that rejected it in its last attempt (or gate it at PreEnqueue). */
+  unschedulablePlugins: Set<string>;
+  /** The PreEnqueue plugin that keeps it out of activeQ, if any. */
+  gatingPlugin?: string;
+  /** Cached backoff expiry; cleared when it is popped. */
+  backoffExpiration?: number;
 }
 
-export function newPodInfo(pod: Stored<Pod>): PodInfo {
-  const requests = podRequests(pod);
-  // resourcehelper.PodRequests with NonMissingContainerRequests: every container
-  // (init containers and sidecars included) that requests no cpu or memory counts
-  // the defaults, then init containers and sidecars combine as for real requests.
-  const withDefaults = (c: Container): Container => {
-    const r = { ...((c.resources?.requests ?? {}) as Record<string, string>) };
-    if (r.cpu === undefined) r.cpu = `${DEFAULT_MILLI_CPU_REQUEST}m`;
-    if (r.memory === undefined) r.memory = String(DEFAULT_MEMORY_REQUEST);
-    return { ...c, resources: { ...c.resources, requests: r } };
-  };
-  const nonZero = podRequests({
-    spec: { ...pod.spec, containers: (pod.spec.containers ?? []).map(withDefaults), initContainers: pod.spec.initContainers?.map(withDefaults) },
-  });
-  return { pod, requests, nonZeroCpu: nonZero.get('cpu') ?? 0, nonZeroMemory: nonZero.get('memory') ?? 0 };
+// ---- the handle ----
+
+/** Read access to the scheduler's informer cache of one resource type. */
+export interface Lister<T extends KubeObject> {
+  get(namespace: string | undefined, name: string): Stored<T> | undefined;
+  list(namespace?: string): Stored<T>[];
 }
 
 /**
- * calculateResourceAllocatableRequest's bypass: a scalar resource (extended,
- * hugepages, ...) the pod does not request is left out of the score.
+ * What the framework offers plugins (framework.Handle): the snapshot, listers,
+ * the Client, events, randomness, and the framework's own extension points
+ * for plugins that evaluate hypothetical placements (preemption).
  */
-export function scoresResource(pi: PodInfo, resource: string): boolean {
-  return resource === 'cpu' || resource === 'memory' || resource === 'ephemeral-storage' || (pi.requests.get(resource) ?? 0) > 0;
-}
-
-/**
- * A node and what is on it, as the scheduler's cache sees it (assumed pods
- * included). Plugins must not change it.
- */
-export class NodeInfo {
-  readonly pods = new Map<string, PodInfo>();
-  readonly requested: Resources = new Map();
-  nonZeroCpu = 0;
-  nonZeroMemory = 0;
-  readonly allocatable: Resources = new Map();
-  /** hostPort usages: `protocol/hostIP/port`. */
-  readonly usedPorts = new Map<string, number>();
-  /** Bumped on every change, so cached per-node computations can be reused safely. */
-  generation = 0;
-
-  constructor(public node: Stored<Node>) {
-    this.setNode(node);
-  }
-
-  get name(): string {
-    return this.node.metadata.name;
-  }
-
-  setNode(node: Stored<Node>): void {
-    this.node = node;
-    this.allocatable.clear();
-    for (const [r, q] of Object.entries((node.status?.allocatable ?? {}) as Record<string, string>)) {
-      this.allocatable.set(r, resourceAmount(r, q));
-    }
-    this.generation++;
-  }
-
-  addPod(pi: PodInfo): void {
-    const key = pi.pod.metadata.uid;
-    if (this.pods.has(key)) this.removePod(key);
-    this.pods.set(key, pi);
-    for (const [r, v] of pi.requests) this.requested.set(r, (this.requested.get(r) ?? 0) + v);
-    this.nonZeroCpu += pi.nonZeroCpu;
-    this.nonZeroMemory += pi.nonZeroMemory;
-    for (const p of hostPorts(pi.pod)) this.usedPorts.set(p, (this.usedPorts.get(p) ?? 0) + 1);
-    this.generation++;
-  }
-
-  removePod(uid: string): boolean {
-    const pi = this.pods.get(uid);
-    if (!pi) return false;
-    this.pods.delete(uid);
-    for (const [r, v] of pi.requests) this.requested.set(r, (this.requested.get(r) ?? 0) - v);
-    this.nonZeroCpu -= pi.nonZeroCpu;
-    this.nonZeroMemory -= pi.nonZeroMemory;
-    for (const p of hostPorts(pi.pod)) {
-      const n = (this.usedPorts.get(p) ?? 1) - 1;
-      if (n <= 0) this.usedPorts.delete(p);
-      else this.usedPorts.set(p, n);
-    }
-    this.generation++;
-    return true;
-  }
-}
-
-function hostPorts(pod: Pod): string[] {
-  const out: string[] = [];
-  for (const c of pod.spec.containers ?? []) {
-    for (const p of c.ports ?? []) if (p.hostPort) out.push(`${p.protocol ?? 'TCP'}/${p.hostIP ?? '0.0.0.0'}/${p.hostPort}`);
-  }
-  return out;
+export interface Handle {
+  /** Every node of this cycle's snapshot, in the scheduler's node order. */
+  nodes(): readonly NodeInfo[];
+  node(name: string): NodeInfo | undefined;
+  /** Nodes that have pods with affinity or anti-affinity terms. */
+  havePodsWithAffinity(): readonly NodeInfo[];
+  /** Nodes that have pods with required anti-affinity terms. */
+  havePodsWithRequiredAntiAffinity(): readonly NodeInfo[];
+  /**
+   * The nodes (of nodes()) that changed since `generation` (see
+   * currentGeneration), possibly some more than once; undefined when that is
+   * too long ago to tell. Optional: without it, plugins look at every node.
+   */
+  nodesChangedSince?(generation: number): readonly NodeInfo[] | undefined;
+  /** POST pods/binding through the scheduler's Client. Throws a StatusError on refusal. */
+  bind(pod: Stored<Pod>, nodeName: string): void;
+  now(): number;
+  /** The cluster's seeded random source (upstream's rand). */
+  random: { int(n: number): number };
+  client: Client;
+  recorder: EventRecorder;
+  /** An informer-backed lister; call it when the plugin is made. */
+  lister<T extends KubeObject>(type: ResourceType): Lister<T>;
+  /** Pods nominated to run on the node (by preemption), highest priority first. */
+  nominatedPodsForNode(nodeName: string): readonly PodInfo[];
+  runFilterPluginsWithNominatedPods(state: CycleState, pod: Stored<Pod>, node: NodeInfo): Status;
+  runPreFilterExtensionAddPod(state: CycleState, pod: Stored<Pod>, toAdd: PodInfo, node: NodeInfo): Status;
+  runPreFilterExtensionRemovePod(state: CycleState, pod: Stored<Pod>, toRemove: PodInfo, node: NodeInfo): Status;
+  /** Moves a pending pod to activeQ (Handle.Activate). */
+  activate(pod: Stored<Pod>): void;
+  /** Runs `fn` later at the current instant, as an asynchronous API call would (a goroutine upstream). */
+  defer(label: string, fn: () => void): void;
 }
 
 // ---- plugins ----
@@ -179,19 +250,13 @@ export interface NodeScore {
   score: number;
 }
 
-/** What the framework offers plugins: reading the snapshot, binding, time. */
-export interface Handle {
-  /** Every node of this cycle's snapshot, in the scheduler's node order. */
-  nodes(): readonly NodeInfo[];
-  node(name: string): NodeInfo | undefined;
-  /** POST pods/binding through the scheduler's Client. Throws a StatusError on refusal. */
-  bind(pod: Stored<Pod>, nodeName: string): void;
-  now(): number;
-}
-
 export interface Plugin {
   /** The upstream plugin name: `NodeResourcesFit`. */
   readonly name: string;
+}
+
+export interface PreEnqueuePlugin extends Plugin {
+  preEnqueue(pod: Stored<Pod>): Status;
 }
 
 export interface QueueSortPlugin extends Plugin {
@@ -203,17 +268,31 @@ export interface PreFilterResult {
   nodeNames?: Set<string>;
 }
 
+/** Incremental updates of PreFilter state for a pod added to or removed from a node (preemption, nominated pods). */
+export interface PreFilterExtensions {
+  addPod(state: CycleState, podToSchedule: Stored<Pod>, toAdd: PodInfo, node: NodeInfo): Status;
+  removePod(state: CycleState, podToSchedule: Stored<Pod>, toRemove: PodInfo, node: NodeInfo): Status;
+}
+
 export interface PreFilterPlugin extends Plugin {
   preFilter(state: CycleState, pod: Stored<Pod>, nodes: readonly NodeInfo[]): { status: Status; result?: PreFilterResult };
+  preFilterExtensions?: PreFilterExtensions;
 }
 
 export interface FilterPlugin extends Plugin {
   filter(state: CycleState, pod: Stored<Pod>, node: NodeInfo): Status;
 }
 
+/** The filter verdicts of a failed cycle: explicit per evaluated node, `absent` for the rest. */
+export interface NodeToStatus {
+  readonly statuses: ReadonlyMap<string, Status>;
+  readonly absent: Status;
+  get(node: string): Status;
+}
+
 export interface PostFilterPlugin extends Plugin {
-  /** Called when no node fits: may nominate a node (preemption). */
-  postFilter(state: CycleState, pod: Stored<Pod>, filtered: ReadonlyMap<string, Status>): { status: Status; nominatedNodeName?: string; message?: string };
+  /** Called when no node fits: may nominate a node (preemption). The status message joins the FailedScheduling message. */
+  postFilter(state: CycleState, pod: Stored<Pod>, filtered: NodeToStatus): { status: Status; nominatedNodeName?: string };
 }
 
 export interface PreScorePlugin extends Plugin {
@@ -226,36 +305,28 @@ export interface ScorePlugin extends Plugin {
   normalizeScore?(state: CycleState, pod: Stored<Pod>, scores: NodeScore[]): void;
 }
 
+export interface ReservePlugin extends Plugin {
+  reserve(state: CycleState, pod: Stored<Pod>, nodeName: string): Status;
+  unreserve(state: CycleState, pod: Stored<Pod>, nodeName: string): void;
+}
+
+/** A PreBind that has to wait (VolumeBinding waiting for claims to bind): polled until it decides or times out. */
+export interface PreBindWait {
+  code: 'Wait';
+  intervalMs: number;
+  timeoutMs: number;
+  /** Undefined: keep waiting. */
+  check(): Status | undefined;
+  /** The status when the wait times out. */
+  timedOut(): Status;
+}
+
+export interface PreBindPlugin extends Plugin {
+  preBind(state: CycleState, pod: Stored<Pod>, nodeName: string): Status | PreBindWait;
+}
+
 export interface BindPlugin extends Plugin {
   bind(state: CycleState, pod: Stored<Pod>, nodeName: string): Status;
-}
-
-/** Cluster events a plugin's rejection can be cured by (EnqueueExtensions.EventsToRegister). */
-export type ClusterEvent =
-  | 'NodeAdd'
-  | 'NodeUpdateAllocatable'
-  | 'NodeUpdateLabel'
-  | 'NodeUpdateTaint'
-  | 'NodeUpdateCondition'
-  | 'AssignedPodAdd'
-  | 'AssignedPodUpdate'
-  | 'AssignedPodDelete'
-  | 'UnscheduledPodUpdate';
-
-export interface EnqueueExtensions {
-  events(): readonly ClusterEvent[];
-}
-
-/** A pod waiting in the scheduling queue. */
-export interface QueuedPodInfo {
-  pod: Stored<Pod>;
-  /** When it entered the queue (or last failed): PrioritySort's tie-break. */
-  timestamp: number;
-  /** When it was first queued. */
-  initialAttemptTimestamp: number;
-  attempts: number;
-  /** Plugins that rejected it in its last attempt. */
-  unschedulablePlugins: Set<string>;
 }
 
 /** A normalizer used by several plugins: scale to 0..100, optionally reversed (DefaultNormalizeScore). */
@@ -271,4 +342,9 @@ export function defaultNormalizeScore(max: number, reverse: boolean, scores: Nod
     if (reverse) v = max - v;
     s.score = v;
   }
+}
+
+/** corev1helpers.PodPriority: spec.priority, 0 when unset. */
+export function podPriority(pod: Pod): number {
+  return pod.spec.priority ?? 0;
 }

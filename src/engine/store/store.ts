@@ -84,6 +84,28 @@ function sortedIndex(sorted: StoreEntry[], key: string): number {
   return lo;
 }
 
+/**
+ * A frozen copy of a JSON value; frozen parts (shared with earlier revisions)
+ * are kept as they are. Copying key by key rather than freezing in place keeps
+ * stored objects of one shape on one hidden class: V8 gives every object made
+ * by object spread its own class once frozen, which makes every later read of
+ * such objects slow.
+ */
+export function frozenCopy<T>(v: T): T {
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return v;
+  if (Array.isArray(v)) {
+    const a = new Array(v.length);
+    for (let i = 0; i < v.length; i++) a[i] = frozenCopy(v[i]);
+    return Object.freeze(a) as T;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return deepFreeze(v);
+  const src = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(src)) out[k] = frozenCopy(src[k]);
+  return Object.freeze(out) as T;
+}
+
 export function deepFreeze<T>(v: T): T {
   if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
     Object.freeze(v);
@@ -143,7 +165,7 @@ export class Store {
     const bucket = this.bucket(key);
     if (bucket.entries.has(key)) return undefined;
     const revision = this.rev + 1;
-    const value = deepFreeze(build(revision));
+    const value = frozenCopy(build(revision));
     this.rev = revision;
     const entry: StoreEntry = { key, value, createRevision: revision, modRevision: revision };
     bucket.entries.set(key, entry);
@@ -162,7 +184,7 @@ export class Store {
     if (!cur || (expectedRevision !== undefined && cur.modRevision !== expectedRevision))
       throw new StoreConflictError(key, expectedRevision ?? -1, cur?.modRevision);
     const revision = this.rev + 1;
-    const value = deepFreeze(build(revision));
+    const value = frozenCopy(build(revision));
     this.rev = revision;
     const entry: StoreEntry = { key, value, createRevision: cur.createRevision, modRevision: revision };
     bucket.entries.set(key, entry);
@@ -186,7 +208,7 @@ export class Store {
     this.rev = revision;
     bucket.entries.delete(key);
     bucket.sorted = null;
-    const value = deepFreeze(stamp(cur.value, revision));
+    const value = frozenCopy(stamp(cur.value, revision));
     this.emit({ type: 'DELETED', key, revision, object: value, prev: cur.value });
     return { ...cur, value, modRevision: revision };
   }

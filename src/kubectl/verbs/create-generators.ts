@@ -143,6 +143,34 @@ function serviceCommand(kind: 'clusterip' | 'nodeport' | 'loadbalancer'): Comman
 
 export const createServiceCommands: Command[] = [serviceCommand('clusterip'), serviceCommand('nodeport'), serviceCommand('loadbalancer')];
 
+/**
+ * createJobFromCronJob: the CronJob's job template with the
+ * `cronjob.kubernetes.io/instantiate: manual` annotation and the CronJob as
+ * controller (without blockOwnerDeletion, as kubectl leaves it).
+ */
+function jobFromCronJob(inv: Invocation, name: string, from: string): KubeObject {
+  const [kind, source] = from.includes('/') ? from.split('/', 2) : ['', from];
+  if (!['cronjob', 'cronjobs', 'cj', 'cronjob.batch', 'cronjobs.batch'].includes(kind.toLowerCase())) {
+    throw new KubectlError(`from must be an existing cronjob: ${from}`);
+  }
+  const cj = inv.client.get(R.cronJobs, inv.namespace, source) as KubeObject & {
+    spec: { jobTemplate?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: unknown } };
+  };
+  const tmpl = cj.spec.jobTemplate ?? {};
+  const job: KubeObject = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name,
+      annotations: { 'cronjob.kubernetes.io/instantiate': 'manual', ...(tmpl.metadata?.annotations ?? {}) },
+      ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name ?? source, uid: cj.metadata.uid ?? '', controller: true }],
+    },
+    spec: JSON.parse(JSON.stringify(tmpl.spec ?? {})),
+  };
+  if (tmpl.metadata?.labels) job.metadata.labels = { ...tmpl.metadata.labels };
+  return job;
+}
+
 export const createJobCommand: Command = {
   path: ['create', 'job'],
   usage: 'kubectl create job NAME --image=image [--from=cronjob/name] -- [COMMAND] [args...]',
@@ -151,7 +179,8 @@ export const createJobCommand: Command = {
     const name = nameArg(inv);
     const image = inv.flags.string('image');
     if (!image && !inv.flags.string('from')) throw usageError(inv.commandPath, 'either --image or --from must be specified');
-    if (inv.flags.string('from')) throw new KubectlError('--from is not supported by kubecuke');
+    const from = inv.flags.string('from');
+    if (from) return finish(inv, R.jobs, jobFromCronJob(inv, name, from));
     const command = inv.args.slice(1);
     finish(inv, R.jobs, {
       apiVersion: 'batch/v1',

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { NodeSelectorRequirement, NodeSelectorTerm, Taint, Toleration } from '../../../src/engine/api/types.ts';
-import { CycleState, type Status } from '../../../src/engine/scheduler/framework.ts';
+import { Action, CycleState, type Status } from '../../../src/engine/scheduler/framework.ts';
 import { nodeUnschedulable } from '../../../src/engine/scheduler/plugins/node-unschedulable.ts';
 import { nodeName } from '../../../src/engine/scheduler/plugins/node-name.ts';
 import { taintToleration } from '../../../src/engine/scheduler/plugins/taint-toleration.ts';
@@ -24,7 +24,10 @@ describe('NodeUnschedulable', () => {
   });
 
   it('is cured by node additions and taint changes', () => {
-    expect([...plugin.events()].sort()).toEqual(['NodeAdd', 'NodeUpdateTaint']);
+    expect(plugin.eventsToRegister().map((e) => e.event)).toEqual([
+      { resource: 'Node', action: Action.Add | Action.UpdateNodeTaint },
+      { resource: 'Pod', action: Action.UpdatePodToleration },
+    ]);
   });
 });
 

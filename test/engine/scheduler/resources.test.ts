@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { CycleState, type Status, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, newPodInfo } from '../../../src/engine/scheduler/framework.ts';
+import { Action, CycleState, type Status, DEFAULT_MEMORY_REQUEST, DEFAULT_MILLI_CPU_REQUEST, newPodInfo } from '../../../src/engine/scheduler/framework.ts';
 import { nodeResourcesFit, type NodeResourcesFitArgs } from '../../../src/engine/scheduler/plugins/node-resources-fit.ts';
 import { nodeResourcesBalancedAllocation } from '../../../src/engine/scheduler/plugins/node-resources-balanced-allocation.ts';
 import { Gi, Mi, nodeInfo, pod, scores, type PodOptions } from './helpers.ts';
@@ -86,7 +86,10 @@ describe('NodeResourcesFit filter', () => {
   });
 
   it('is cured by node changes and pod deletions', () => {
-    expect([...nodeResourcesFit().events()].sort()).toEqual(['AssignedPodDelete', 'NodeAdd', 'NodeUpdateAllocatable', 'UnscheduledPodUpdate']);
+    expect(nodeResourcesFit().eventsToRegister().map((e) => e.event)).toEqual([
+      { resource: 'Pod', action: Action.Delete | Action.UpdatePodScaleDown },
+      { resource: 'Node', action: Action.Add | Action.UpdateNodeAllocatable },
+    ]);
   });
 });
 
@@ -205,5 +208,30 @@ describe('NodeResourcesBalancedAllocation', () => {
 
   it('judges best effort by the scored resources only', () => {
     expect(plugin().preScore(new CycleState(), pod({ containers: [{ 'ephemeral-storage': '1Gi' }] }), [nodeInfo()]).code).toBe('Skip');
+  });
+});
+
+describe('NodeResourcesFit verdicts within a cycle', () => {
+  it('are the same as verdicts worked out one by one, and nodes with the same verdict share its status', async () => {
+    const { Random } = await import('../../../src/engine/clock/random.ts');
+    const rnd = new Random(3);
+    const brief2 = (s: Status) => `${s.code}: ${s.reasons.join(', ')}`;
+    for (let round = 0; round < 40; round++) {
+      const want: Record<string, string> = { cpu: `${rnd.int(5)}`, memory: `${rnd.int(3)}Gi` };
+      if (rnd.int(2)) want['example.com/gpu'] = `${rnd.int(3)}`;
+      const p = pod({ containers: [want] });
+      const nodes = Array.from({ length: 12 }, (_, i) =>
+        nodeInfo({ name: `n${i}`, cpu: `${rnd.int(5)}`, memory: `${rnd.int(3)}Gi`, pods: `${rnd.int(3)}`, extra: rnd.int(2) ? { 'example.com/gpu': `${rnd.int(3)}` } : {} }, rnd.int(2) ? [pod({ containers: [{ cpu: '1' }] })] : []),
+      );
+      const plugin = nodeResourcesFit();
+      const state = new CycleState();
+      plugin.preFilter(state, p, nodes);
+      const inCycle = nodes.map((n) => plugin.filter(state, p, n));
+      const alone = nodes.map((n) => plugin.filter(new CycleState(), p, n));
+      expect(inCycle.map(brief2)).toEqual(alone.map(brief2));
+      for (let i = 0; i < nodes.length; i++) {
+        for (let j = 0; j < i; j++) if (inCycle[i].code !== 'Success' && brief2(inCycle[i]) === brief2(inCycle[j])) expect(inCycle[i]).toBe(inCycle[j]);
+      }
+    }
   });
 });

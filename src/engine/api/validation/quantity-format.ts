@@ -11,8 +11,8 @@ export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
 /** A parsed quantity: an exact count of nano units and its format. */
 export interface Q {
-  nanos: bigint;
-  format: QuantityFormat;
+  readonly nanos: bigint;
+  readonly format: QuantityFormat;
 }
 
 const NANO = 1_000_000_000n;
@@ -25,6 +25,19 @@ const SHAPE = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/;
  * their decimal text). Returns undefined for a malformed quantity.
  */
 export function parseQuantity(v: unknown): Q | undefined {
+  if (typeof v !== 'string') return parse(v);
+  // The same few quantities are parsed on every write: remembered by their text (bounded).
+  const hit = parsed.get(v);
+  if (hit !== undefined) return hit ?? undefined;
+  if (parsed.size >= 4096) parsed.clear();
+  const q = parse(v);
+  parsed.set(v, q ? Object.freeze(q) : null);
+  return q;
+}
+
+const parsed = new Map<string, Q | null>();
+
+function parse(v: unknown): Q | undefined {
   let s: string;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return undefined;

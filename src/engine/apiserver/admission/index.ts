@@ -5,6 +5,10 @@ import { serviceAccount } from './service-account.ts';
 import { taintNodesByCondition } from './taint-nodes-by-condition.ts';
 import { priority } from './priority.ts';
 import { defaultTolerationSeconds } from './default-toleration-seconds.ts';
+import { limitRanger } from './limit-ranger.ts';
+import { defaultStorageClass } from './default-storage-class.ts';
+import { storageObjectInUseProtection } from './storage-object-in-use-protection.ts';
+import { resourceQuota } from './resource-quota.ts';
 
 export type { AdmissionPlugin, AdmissionAttributes, AdmissionContext, AdmissionOperation } from './types.ts';
 
@@ -15,13 +19,21 @@ export interface AdmissionOptions {
   disabled?: readonly string[];
 }
 
-/** A registry of plugin factories, keyed by upstream name, in chain order. */
+/**
+ * A registry of plugin factories, keyed by upstream name, in chain order
+ * (AllOrderedPlugins in pkg/kubeapiserver/options/plugins.go): ResourceQuota
+ * comes last, after everything that may still change the object.
+ */
 export const ADMISSION_PLUGINS: ReadonlyArray<[string, (o: AdmissionOptions) => AdmissionPlugin]> = [
   ['NamespaceLifecycle', () => namespaceLifecycle()],
+  ['LimitRanger', () => limitRanger()],
   ['ServiceAccount', () => serviceAccount()],
   ['TaintNodesByCondition', () => taintNodesByCondition()],
   ['Priority', () => priority()],
   ['DefaultTolerationSeconds', (o) => defaultTolerationSeconds(o.defaultTolerationSeconds)],
+  ['DefaultStorageClass', () => defaultStorageClass()],
+  ['StorageObjectInUseProtection', () => storageObjectInUseProtection()],
+  ['ResourceQuota', () => resourceQuota()],
 ];
 
 export function defaultAdmissionChain(options: AdmissionOptions = {}): AdmissionPlugin[] {

@@ -1,12 +1,13 @@
 /**
  * Priority (plugin/pkg/admission/priority): resolves a pod's
  * priorityClassName to spec.priority and spec.preemptionPolicy, applying the
- * globalDefault class when the pod names none, and refusing unknown classes.
+ * globalDefault class when the pod names none, and refusing unknown classes;
+ * refuses a second globalDefault PriorityClass.
  */
 import { R, groupResource } from '../../api/kinds.ts';
 import { forbiddenRequest } from '../../api/errors.ts';
 import type { Pod } from '../../api/types.ts';
-import type { AdmissionPlugin } from './types.ts';
+import type { AdmissionContext, AdmissionPlugin } from './types.ts';
 
 interface PriorityClass {
   metadata: { name: string; creationTimestamp?: string };
@@ -15,9 +16,29 @@ interface PriorityClass {
   preemptionPolicy?: string;
 }
 
+/** getDefaultPriorityClass: the globalDefault class; with several (a race), the one of lowest value. */
+function defaultClass(ctx: AdmissionContext): PriorityClass | undefined {
+  let best: PriorityClass | undefined;
+  for (const pc of ctx.list(R.priorityClasses) as unknown as PriorityClass[]) {
+    if (pc.globalDefault && (!best || best.value > pc.value)) best = pc;
+  }
+  return best;
+}
+
 export function priority(): AdmissionPlugin {
   return {
     name: 'Priority',
+    validate(a, ctx) {
+      // validatePriorityClass: only one class may be the global default.
+      if (a.type !== R.priorityClasses || a.subresource || (a.operation !== 'CREATE' && a.operation !== 'UPDATE')) return;
+      const pc = a.object as unknown as PriorityClass;
+      if (!pc.globalDefault) return;
+      const d = defaultClass(ctx);
+      if (!d) return;
+      if (a.operation === 'CREATE' || d.metadata.name !== pc.metadata.name) {
+        throw forbiddenRequest({ groupResource: groupResource(a.type), group: 'scheduling.k8s.io', kind: 'PriorityClass' }, a.name, `PriorityClass ${d.metadata.name} is marked as default. Only one default can exist`);
+      }
+    },
     admit(a, ctx) {
       if (a.type !== R.pods || a.operation !== 'CREATE' || a.subresource) return;
       const pod = a.object as Pod;
@@ -31,14 +52,11 @@ export function priority(): AdmissionPlugin {
         value = pc.value;
         policy = pc.preemptionPolicy;
       } else {
-        // The oldest global default wins when several exist, as upstream picks it.
-        const defaults = (ctx.list(R.priorityClasses) as unknown as PriorityClass[])
-          .filter((pc) => pc.globalDefault)
-          .sort((x, y) => (x.metadata.creationTimestamp ?? '').localeCompare(y.metadata.creationTimestamp ?? '') || x.value - y.value);
-        if (defaults.length) {
-          spec.priorityClassName = defaults[0].metadata.name;
-          value = defaults[0].value;
-          policy = defaults[0].preemptionPolicy;
+        const d = defaultClass(ctx);
+        if (d) {
+          spec.priorityClassName = d.metadata.name;
+          value = d.value;
+          policy = d.preemptionPolicy;
         }
       }
       if (spec.priority !== undefined && spec.priority !== null && spec.priority !== value) {
@@ -49,7 +67,16 @@ export function priority(): AdmissionPlugin {
         );
       }
       spec.priority = value;
-      if (!spec.preemptionPolicy) spec.preemptionPolicy = (policy ?? 'PreemptLowerPriority') as 'Never' | 'PreemptLowerPriority';
+      // With no class at all the policy is PreemptLowerPriority; a class's policy may not be contradicted.
+      const computed = (policy ?? 'PreemptLowerPriority') as 'Never' | 'PreemptLowerPriority';
+      if (spec.preemptionPolicy && spec.preemptionPolicy !== computed) {
+        throw forbiddenRequest(
+          target,
+          a.name,
+          `the string value of PreemptionPolicy (${spec.preemptionPolicy}) must not be provided in pod spec; priority admission controller computed ${computed} from the given PriorityClass name`,
+        );
+      }
+      spec.preemptionPolicy = computed;
     },
   };
 }

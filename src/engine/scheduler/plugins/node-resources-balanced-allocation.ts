@@ -15,6 +15,8 @@ export function nodeResourcesBalancedAllocation(args: { resources?: ResourceSpec
     { name: 'cpu', weight: 1 },
     { name: 'memory', weight: 1 },
   ];
+  // The requested fractions of one node, reused from node to node.
+  const scratch = new Float64Array(resources.length);
   return {
     name: NODE_RESOURCES_BALANCED_ALLOCATION,
     preScore(state, pod) {
@@ -26,18 +28,23 @@ export function nodeResourcesBalancedAllocation(args: { resources?: ResourceSpec
     },
     score(state, pod, node) {
       const pi = state.read(key) ?? newPodInfo(pod);
-      const fractions: number[] = [];
+      const fractions = scratch;
+      let n = 0;
       for (const r of resources) {
         const alloc = node.allocatable.get(r.name) ?? 0;
         if (alloc === 0 || !scoresResource(pi, r.name)) continue;
         const req = (node.requested.get(r.name) ?? 0) + (pi.requests.get(r.name) ?? 0);
-        fractions.push(Math.min(1, req / alloc));
+        fractions[n++] = Math.min(1, req / alloc);
       }
       let std = 0;
-      if (fractions.length === 2) std = Math.abs((fractions[0] - fractions[1]) / 2);
-      else if (fractions.length > 2) {
-        const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
-        std = Math.sqrt(fractions.reduce((a, f) => a + (f - mean) ** 2, 0) / fractions.length);
+      if (n === 2) std = Math.abs((fractions[0] - fractions[1]) / 2);
+      else if (n > 2) {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += fractions[i];
+        const mean = sum / n;
+        let sq = 0;
+        for (let i = 0; i < n; i++) sq += (fractions[i] - mean) ** 2;
+        std = Math.sqrt(sq / n);
       }
       return Math.trunc((1 - std) * MAX_NODE_SCORE);
     },

@@ -2,7 +2,7 @@
  * PrioritySort (QueueSort): higher spec.priority first, then the pod that
  * entered the queue earlier.
  */
-import type { QueueSortPlugin } from '../framework.ts';
+import { type QueueSortPlugin, podPriority } from '../framework.ts';
 
 export const PRIORITY_SORT = 'PrioritySort';
 
@@ -10,8 +10,8 @@ export function prioritySort(): QueueSortPlugin {
   return {
     name: PRIORITY_SORT,
     less(a, b) {
-      const pa = a.pod.spec.priority ?? 0;
-      const pb = b.pod.spec.priority ?? 0;
+      const pa = podPriority(a.pod);
+      const pb = podPriority(b.pod);
       return pa > pb || (pa === pb && a.timestamp < b.timestamp);
     },
   };

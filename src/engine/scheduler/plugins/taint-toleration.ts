@@ -4,8 +4,9 @@
  * PreferNoSchedule taints (normalized in reverse).
  */
 import { findUntoleratedTaint, taintTolerated } from '../../api/taints.ts';
-import type { Toleration } from '../../api/types.ts';
+import type { Node, Pod, Stored, Taint, Toleration } from '../../api/types.ts';
 import {
+  Action,
   type EnqueueExtensions,
   type FilterPlugin,
   type PreScorePlugin,
@@ -20,11 +21,15 @@ import {
 export const TAINT_TOLERATION = 'TaintToleration';
 const preScoreKey = new StateKey<Toleration[]>('PreScoreTaintToleration');
 
+/** helper.DoNotScheduleTaintsFilterFunc */
+const doNotSchedule = (t: Taint) => t.effect === 'NoSchedule' || t.effect === 'NoExecute';
+
 export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin & EnqueueExtensions {
   return {
     name: TAINT_TOLERATION,
     filter(_state, pod, node) {
-      const taint = findUntoleratedTaint(node.node.spec?.taints, pod.spec.tolerations, (t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+      if (!node.taints.length) return SUCCESS;
+      const taint = findUntoleratedTaint(node.taints, pod.spec.tolerations, doNotSchedule);
       if (!taint) return SUCCESS;
       return status('UnschedulableAndUnresolvable', `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
     },
@@ -33,15 +38,28 @@ export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin &
       state.write(preScoreKey, (pod.spec.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule'));
       return SUCCESS;
     },
-    score(state, _pod, node) {
-      const tolerations = state.read(preScoreKey) ?? [];
+    score(state, pod, node) {
+      const tolerations = state.read(preScoreKey) ?? (pod.spec.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
       let n = 0;
-      for (const t of node.node.spec?.taints ?? []) if (t.effect === 'PreferNoSchedule' && !taintTolerated(t, tolerations)) n++;
+      for (const t of node.taints) if (t.effect === 'PreferNoSchedule' && !taintTolerated(t, tolerations)) n++;
       return n;
     },
     normalizeScore(_state, _pod, scores) {
       defaultNormalizeScore(MAX_NODE_SCORE, true, scores);
     },
-    events: () => ['NodeAdd', 'NodeUpdateTaint', 'UnscheduledPodUpdate'],
+    eventsToRegister: () => [
+      {
+        event: { resource: 'Node', action: Action.Add | Action.UpdateNodeTaint },
+        hint: (pod, old, now) => {
+          const was = old ? !!findUntoleratedTaint((old as Stored<Node>).spec?.taints, pod.spec.tolerations, doNotSchedule) : true;
+          const is = !!findUntoleratedTaint((now as Stored<Node>).spec?.taints, pod.spec.tolerations, doNotSchedule);
+          return was && !is ? 'Queue' : 'QueueSkip';
+        },
+      },
+      {
+        event: { resource: 'Pod', action: Action.UpdatePodToleration },
+        hint: (pod, _old, now) => ((now as Stored<Pod>).metadata.uid === pod.metadata.uid ? 'Queue' : 'QueueSkip'),
+      },
+    ],
   };
 }
