@@ -110,16 +110,28 @@ export function deletePods(s: JobSync, candidates: Stored<Pod>[], expectations: 
   return removed;
 }
 
+/**
+ * removeTrackingFinalizerFromPods: the removals are expected first
+ * (expectFinalizersRemoved), so that later syncs do not count these pods
+ * again while the pod cache still shows them with the finalizer; a removal
+ * that fails is no longer expected.
+ */
 export function removeFinalizers(s: JobSync, list: Stored<Pod>[]): void {
-  for (const pod of list) patchOutFinalizer(s.ctx, pod);
+  for (const pod of list) s.expectedRmFinalizers.add(pod.metadata.uid);
+  for (const pod of list) {
+    if (!patchOutFinalizer(s.ctx, pod)) s.expectedRmFinalizers.delete(pod.metadata.uid);
+  }
 }
 
-function patchOutFinalizer(ctx: ControllerContext, pod: Stored<Pod>): void {
+/** Whether the patch went through. */
+function patchOutFinalizer(ctx: ControllerContext, pod: Stored<Pod>): boolean {
   const finalizers = (pod.metadata.finalizers ?? []).filter((f) => f !== JOB_TRACKING_FINALIZER);
   try {
     ctx.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name, [{ op: 'replace', path: '/metadata/finalizers', value: finalizers }], 'json');
+    return true;
   } catch (e) {
     if (!isStatusError(e, 'NotFound') && !isStatusError(e, 'Invalid')) throw e;
+    return false;
   }
 }
 
@@ -127,7 +139,7 @@ export function removeOrphanFinalizer(key: string, ctx: ControllerContext, pods:
   const { namespace, name } = splitKey(key);
   const pod = pods.get(namespace, name);
   if (!pod || !pod.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER) || ownerOf(pod)) return;
-  patchOutFinalizer(ctx, pod);
+  void patchOutFinalizer(ctx, pod);
 }
 
 

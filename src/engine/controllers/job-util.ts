@@ -183,4 +183,10 @@ export interface JobSync {
   iso: string;
   /** Pods this sync deleted: no longer active, so neither counted ready. */
   deleted: Set<string>;
+  /**
+   * Uids of the job's pods whose tracking finalizer the controller removed
+   * and has not yet seen gone (finalizerExpectations): their finish is
+   * already counted, whatever a lagging pod cache still shows.
+   */
+  expectedRmFinalizers: Set<string>;
 }

@@ -48,6 +48,23 @@ export function jobController(): Controller {
   let pods: Informer<Pod>;
   let expectations: Expectations;
   const backoffs = new Map<string, BackoffRecord>();
+  /** finalizerExpectations: per job key, the pods whose tracking finalizer was removed but not yet seen removed. */
+  const rmFinalizers = new Map<string, Set<string>>();
+  const expectedRm = (key: string) => {
+    let set = rmFinalizers.get(key);
+    if (!set) rmFinalizers.set(key, (set = new Set()));
+    return set;
+  };
+  /** finalizerRemovalObserved, keyed by the pod's controller reference (its job may be gone). */
+  const removalObserved = (pod: Stored<Pod>) => {
+    const ref = controllerRef(pod);
+    if (ref?.kind !== 'Job') return;
+    const key = `${pod.metadata.namespace}/${ref.name}`;
+    const set = rmFinalizers.get(key);
+    if (!set) return;
+    set.delete(pod.metadata.uid);
+    if (!set.size) rmFinalizers.delete(key);
+  };
 
   const ownerOf = (pod: Stored<Pod>): Stored<Job> | undefined => {
     const ref = controllerRef(pod);
@@ -76,6 +93,7 @@ export function jobController(): Controller {
         },
         delete: (j) => {
           expectations.delete(namespacedName(j));
+          rmFinalizers.delete(namespacedName(j));
           backoffs.delete(j.metadata.uid);
         },
       });
@@ -93,11 +111,13 @@ export function jobController(): Controller {
         },
         update: (old, pod) => {
           if (old.metadata.resourceVersion === pod.metadata.resourceVersion) return;
+          if (old.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER) && !pod.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER)) removalObserved(pod);
           const job = ownerOf(pod);
           if (job && pod.metadata.deletionTimestamp && !old.metadata.deletionTimestamp) expectations.deletionObserved(namespacedName(job));
           forPod(pod);
         },
         delete: (pod) => {
+          removalObserved(pod);
           const job = ownerOf(pod);
           if (!job) return;
           if (!pod.metadata.deletionTimestamp) expectations.deletionObserved(namespacedName(job));
@@ -112,7 +132,7 @@ export function jobController(): Controller {
       const job = jobs.get(namespace, name);
       if (!job) return;
       const owned = claim(ctx.client, R.pods, job, newControllerRef(job, R.jobs), job.spec.selector, pods.byIndex('namespace', namespace ?? '') as Stored<Pod>[]);
-      const s: JobSync = { job, ctx, pods: owned, now: ctx.clock.now(), iso: ctx.clock.iso(), deleted: new Set() };
+      const s: JobSync = { job, ctx, pods: owned, now: ctx.clock.now(), iso: ctx.clock.iso(), deleted: new Set(), expectedRmFinalizers: expectedRm(key) };
       if (isJobFinished(job)) {
         removeFinalizers(s, owned.filter((p) => p.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER)));
         return;
@@ -128,7 +148,8 @@ function syncJob(s: JobSync, satisfied: boolean, backoffs: Map<string, BackoffRe
   const conditions = (status.conditions ?? []) as JobCondition[];
   const indexed = isIndexed(job);
   const completions = job.spec.completions;
-  const tracked = s.pods.filter((p) => p.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER));
+  // A pod whose finalizer this controller already removed was counted then, even if the cache still shows the finalizer.
+  const tracked = s.pods.filter((p) => p.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER) && !s.expectedRmFinalizers.has(p.metadata.uid));
   const uncounted = { succeeded: [...(status.uncountedTerminatedPods?.succeeded ?? [])], failed: [...(status.uncountedTerminatedPods?.failed ?? [])] };
   const known = new Set([...uncounted.succeeded, ...uncounted.failed]);
 

@@ -184,3 +184,21 @@ describe('job-controller, parallelism changes', () => {
     expect(getJob(t).status?.active).toBe(1);
   });
 });
+
+describe('job-controller, with a lagging pod cache', () => {
+  it('counts a deleted pod as failed once, though its cache still shows the finalizer it removed', () => {
+    // Pod events reach the controller manager 5 s late; its own job updates arrive at once and resync the job meanwhile.
+    let lag = false;
+    const t = testCluster({ perturbation: { watchDelivery: (b) => (lag && b.watcher === 'kube-controller-manager' && b.resource === 'pods' ? { delayMs: 5000 } : undefined) } });
+    t.apply(job('  backoffLimit: 6', '["sh", "-c", "sleep 600"]'));
+    t.pass(5000);
+    const first = t.pods('pi-')[0].metadata.name;
+    lag = true;
+    t.cluster.client().delete(R.pods, 'default', first);
+    t.pass(60_000);
+    lag = false;
+    t.pass(60_000);
+    expect(getJob(t).status?.failed).toBe(1);
+    expect(t.pods('pi-').filter((p) => !p.metadata.deletionTimestamp).length).toBe(1);
+  });
+});
