@@ -10,6 +10,7 @@ import { checkAtAllTimes, checkFor, checkNow, checkWithin } from '../src/harness
 import type { Check } from '../src/harness/checks.ts';
 import { formatOffset } from '../src/engine/index.ts';
 import { propertyTag } from '../src/fuzz/property/tags.ts';
+import { forUser } from '../src/harness/errors.ts';
 import { recording, startProperty } from '../src/fuzz/property/session.ts';
 
 setWorldConstructor(KubeWorld);
@@ -42,7 +43,12 @@ setDefinitionFunctionWrapper((fn: (...args: unknown[]) => unknown) => {
   return function (this: KubeWorld, ...args: unknown[]) {
     const session = recording(this);
     if (session) return session.record(fn, args);
-    return fn.apply(this, args);
+    try {
+      const out = fn.apply(this, args);
+      return out instanceof Promise ? out.catch((e: unknown) => Promise.reject(forUser(e))) : out;
+    } catch (e) {
+      throw forUser(e);
+    }
   };
 });
 /** Line of each step's doc string, by step id, for messages about inline manifests. */

@@ -19,3 +19,16 @@ export class CheckFailed extends UserError {
     this.name = 'CheckFailed';
   }
 }
+
+/**
+ * What a step's error prints as. A UserError prints as itself; a cluster
+ * that does not settle (LivelockError) says so in its own words; anything
+ * else is a bug of ours, reported on one line with where it was thrown
+ * rather than as a stack trace.
+ */
+export function forUser(e: unknown): unknown {
+  if (e instanceof UserError || !(e instanceof Error)) return e;
+  if (e.name === 'LivelockError') return new UserError(e.message);
+  const frames = (e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 3).map((l) => l.trim());
+  return new UserError(`internal error, please report it: ${e.name}: ${e.message}${frames.length ? ` (${frames.join(' < ')})` : ''}`);
+}
