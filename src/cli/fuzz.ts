@@ -3,7 +3,7 @@
  * with a progress line and a summary; a failure is shrunk, printed with its
  * replay token, and written as a feature file.
  *
- *   kubecuke fuzz [--invariant NAME...] [--runs N] [--seed S] [--max-nodes N] [--time-budget 60s] [--workers N]
+ *   kubecuke fuzz [--invariant NAME...] [--kind KIND...] [--runs N] [--seed S] [--max-nodes N] [--time-budget 60s] [--workers N]
  *   kubecuke fuzz --replay <seed>:<path>
  */
 import { type Command, InvalidArgumentError } from 'commander';
@@ -17,6 +17,7 @@ import { BadReplayToken, parseReplay } from '../fuzz/replay.ts';
 import { writeCounterexample } from '../fuzz/counterexample.ts';
 import type { FuzzOptions } from '../fuzz/runner.ts';
 import { runCampaignInWorkers } from '../fuzz/parallel.ts';
+import { WORKLOAD_KINDS } from '../fuzz/workloads/registry.ts';
 import { availableParallelism } from 'node:os';
 
 function positive(value: string): number {
@@ -57,6 +58,7 @@ function json(value: string): Record<string, unknown> {
 
 interface FuzzFlags {
   invariant?: string[];
+  kind?: string[];
   runs: number;
   seed: number;
   maxNodes: number;
@@ -79,13 +81,26 @@ function fuzzOptions(o: FuzzFlags): FuzzOptions {
     if (e instanceof UnknownInvariant) throw new UserError(e.message);
     throw e;
   }
-  return { invariants, maxNodes: o.maxNodes, maxPods: o.maxPods, maxCommands: o.maxCommands, perturb: o.perturb, pdbs: o.pdbs, cluster: o.worldParameters?.cluster };
+  for (const k of o.kind ?? []) {
+    if (!WORKLOAD_KINDS.has(k)) throw new UserError(`there is no workload kind "${k}" to fuzz (kinds: ${[...WORKLOAD_KINDS.keys()].join(', ')})`);
+  }
+  return {
+    invariants,
+    maxNodes: o.maxNodes,
+    maxPods: o.maxPods,
+    maxCommands: o.maxCommands,
+    perturb: o.perturb,
+    pdbs: o.pdbs,
+    cluster: o.worldParameters?.cluster,
+    ...(o.kind?.length ? { kinds: o.kind } : {}),
+  };
 }
 
 /** The command line that replays a failure with the same generation settings. */
 function replayCommand(o: FuzzFlags, f: Failure): string {
   const args = [`kubecuke fuzz --replay ${formatReplay(f.replay)}`];
   for (const i of o.invariant ?? []) args.push(`--invariant ${i}`);
+  for (const k of o.kind ?? []) args.push(`--kind ${k}`);
   // The chunk's own limits: the first chunks of a campaign run smaller histories.
   if (f.limits.maxNodes !== 8) args.push(`--max-nodes ${f.limits.maxNodes}`);
   if (f.limits.maxPods !== 40) args.push(`--max-pods ${f.limits.maxPods}`);
@@ -129,7 +144,8 @@ export function addFuzzCommand(program: Command): void {
     .command('fuzz')
     .description('search random clusters, workloads and faults for a history that breaks an invariant; shrink it, print how to replay it and write it as a feature')
     .option('--invariant <name>', `an invariant to check (repeatable; default all): ${[...INVARIANTS.keys()].join(', ')}`, collect)
-    .option('--runs <n>', 'histories to generate', positive, 100)
+    .option('--kind <kind>', `a workload kind to create (repeatable; default all): ${[...WORKLOAD_KINDS.keys()].join(', ')}`, collect)
+    .option('--runs <n>', 'histories to generate', positive, 200)
     .option('--seed <s>', 'seed of the campaign: one seed, one campaign', seedOf, 1)
     .option('--max-nodes <n>', 'most nodes a generated cluster starts with', positive, 8)
     .option('--max-pods <n>', 'most pods its workloads ask for together', positive, 40)

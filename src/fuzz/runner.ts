@@ -17,6 +17,7 @@ import type { Invariant } from './invariants/types.ts';
 import { invariantSteps } from './invariant-steps.ts';
 import { durationWords, steps, type ScenarioStep } from './steps.ts';
 import { abstractState } from './state.ts';
+import { WORKLOAD_KINDS } from './workloads/registry.ts';
 
 export interface FuzzOptions {
   invariants: readonly Invariant[];
@@ -31,6 +32,8 @@ export interface FuzzOptions {
   perturb?: boolean;
   /** Give some workloads PodDisruptionBudgets (and try drains, which budgets may refuse); default true. */
   pdbs?: boolean;
+  /** Workload kinds to create (registry names: deployment, statefulset, daemonset, job); default all. */
+  kinds?: readonly string[];
   /** Command kinds to use (registry names); default all. */
   commands?: readonly string[];
   /** Cluster options of every history (planted faults in tests). */
@@ -59,13 +62,20 @@ export interface HistoryStats {
 }
 
 function constraints(o: FuzzOptions): ClusterConstraints {
-  return { minNodes: o.minNodes ?? 1, maxNodes: o.maxNodes ?? 8, maxPods: o.maxPods ?? 40, maxReplicas: Math.min(20, o.maxPods ?? 40), pdbs: o.pdbs ?? true };
+  return {
+    minNodes: o.minNodes ?? 1,
+    maxNodes: o.maxNodes ?? 8,
+    maxPods: o.maxPods ?? 40,
+    maxReplicas: Math.min(20, o.maxPods ?? 40),
+    pdbs: o.pdbs ?? true,
+    ...(o.kinds?.length ? { kinds: o.kinds } : {}),
+  };
 }
 
 /** The arbitrary of whole histories. `replayPath` is fast-check's, for replaying a shrunk command list. */
 export function scenarioArb(o: FuzzOptions, replayPath?: string): fc.Arbitrary<Scenario> {
   const c = constraints(o);
-  const cmds = commandArbitraries({ maxReplicas: c.maxReplicas!, kinds: c.kinds ?? ['deployment'], pdbs: c.pdbs ?? true }, o.commands);
+  const cmds = commandArbitraries({ maxReplicas: c.maxReplicas!, kinds: c.kinds ?? [...WORKLOAD_KINDS.keys()], pdbs: c.pdbs ?? true }, o.commands);
   const deterministic = o.invariants.some((i) => i.name === 'determinism');
   return fc.record({
     cluster: clusterArb(c),

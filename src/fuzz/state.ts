@@ -1,9 +1,10 @@
 /**
  * A coarse picture of a cluster state, for counting the distinct states a
  * campaign explored: per node whether it is ready and cordoned and how many
- * pods it runs, per workload its desired, current and ready pods.
+ * pods it runs, per workload its desired, current and ready pods (a job's
+ * active, succeeded and failed ones).
  */
-import { R, getCondition, type Deployment, type Node, type Pod } from '../engine/index.ts';
+import { R, getCondition, type DaemonSet, type Deployment, type Job, type Node, type Pod, type StatefulSet } from '../engine/index.ts';
 import type { KubeWorld } from '../harness/world.ts';
 
 export function abstractState(world: KubeWorld): string {
@@ -19,9 +20,11 @@ export function abstractState(world: KubeWorld): string {
     .list<Node>(R.nodes)
     .map((n) => `${getCondition(n.status?.conditions, 'Ready')?.status === 'True' ? 'R' : 'N'}${n.spec?.unschedulable ? 'c' : ''}${perNode.get(n.metadata.name) ?? 0}`)
     .join(',');
-  const workloads = view
-    .list<Deployment>(R.deployments)
-    .map((d) => `${d.metadata.name}:${d.spec.replicas}/${d.status?.replicas ?? 0}/${d.status?.readyReplicas ?? 0}/${d.status?.updatedReplicas ?? 0}`)
-    .join(',');
+  const workloads = [
+    ...view.list<Deployment>(R.deployments).map((d) => `${d.metadata.name}:${d.spec.replicas}/${d.status?.replicas ?? 0}/${d.status?.readyReplicas ?? 0}/${d.status?.updatedReplicas ?? 0}`),
+    ...view.list<StatefulSet>(R.statefulSets).map((s) => `${s.metadata.name}:${s.spec.replicas}/${s.status?.replicas ?? 0}/${s.status?.readyReplicas ?? 0}/${s.status?.updatedReplicas ?? 0}`),
+    ...view.list<DaemonSet>(R.daemonSets).map((d) => `${d.metadata.name}:${d.status?.desiredNumberScheduled ?? 0}/${d.status?.numberReady ?? 0}/${d.status?.updatedNumberScheduled ?? 0}`),
+    ...view.list<Job>(R.jobs).map((j) => `${j.metadata.name}:${j.status?.active ?? 0}/${j.status?.succeeded ?? 0}/${j.status?.failed ?? 0}`),
+  ].join(',');
   return `${nodes}|${pending}|${workloads}`;
 }

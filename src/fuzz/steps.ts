@@ -68,15 +68,15 @@ export const steps = {
     text: `I scale the ${kind} "${name}" to ${n} replica${n === 1 ? '' : 's'}`,
     run: (w) => void runOrFail(w, ['scale', kind, w.ref(name).name, `--replicas=${n}`, '-n', w.ref(name).namespace]),
   }),
-  setImage: (name: string, image: string): ScenarioStep => ({
+  setImage: (kind: string, name: string, image: string): ScenarioStep => ({
     keyword: 'When',
-    text: `I set the image of deployment "${name}" to "${image}"`,
-    run: (w) => void runOrFail(w, ['set', 'image', `deployment/${w.ref(name).name}`, `*=${image}`, '-n', w.ref(name).namespace]),
+    text: `I set the image of ${kind} "${name}" to "${image}"`,
+    run: (w) => void runOrFail(w, ['set', 'image', `${kind}/${w.ref(name).name}`, `*=${image}`, '-n', w.ref(name).namespace]),
   }),
-  rollBack: (name: string): ScenarioStep => ({
+  rollBack: (kind: string, name: string): ScenarioStep => ({
     keyword: 'When',
-    text: `I roll back the deployment "${name}"`,
-    run: (w) => void runOrFail(w, ['rollout', 'undo', `deployment/${w.ref(name).name}`, '-n', w.ref(name).namespace]),
+    text: `I roll back the ${kind} "${name}"`,
+    run: (w) => void runOrFail(w, ['rollout', 'undo', `${kind}/${w.ref(name).name}`, '-n', w.ref(name).namespace]),
   }),
   delete: (kind: string, name: string): ScenarioStep => ({ keyword: 'When', text: `I delete the ${kind} "${name}"`, run: (w) => deleteObject(w, kind, w.ref(name)) }),
   deletePod: (name: string): ScenarioStep => ({

@@ -4,7 +4,7 @@ import { runCli, STACK_FRAME } from './run-cli.ts';
 
 describe('kubecuke fuzz', () => {
   it('runs a campaign and sums up what it explored', () => {
-    const r = runCli(['fuzz', '--runs', '6', '--seed', '3', '--max-nodes', '3', '--invariant', 'scheduling-safety', '--invariant', 'eventual-stability']);
+    const r = runCli(['fuzz', '--runs', '6', '--seed', '3', '--max-nodes', '3', '--invariant', 'scheduling-safety', '--invariant', 'eventual-stability', '--kind', 'deployment,job']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^6 histories, \d+ events, \d+ store changes, \d+ distinct states, [\dhms.]+ simulated, in [\d.]+s \([\d.]+ histories\/s\)$/m);
     expect(r.stdout).toContain('invariants: scheduling-safety, eventual-stability\n');
@@ -16,6 +16,13 @@ describe('kubecuke fuzz', () => {
     const r = runCli(['fuzz', '--invariant', 'scheduling-safty']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('kubecuke: there is no invariant "scheduling-safty"; did you mean "scheduling-safety"');
+    expect(r.output).not.toMatch(STACK_FRAME);
+  });
+
+  it('names an unknown workload kind and the known ones', () => {
+    const r = runCli(['fuzz', '--kind', 'deploymnet']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('kubecuke: there is no workload kind "deploymnet" to fuzz (kinds: deployment, statefulset, daemonset, job)');
     expect(r.output).not.toMatch(STACK_FRAME);
   });
 

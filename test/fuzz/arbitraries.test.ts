@@ -6,10 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { R, createCluster, isStatusError, type KubeObject } from '../../src/engine/index.ts';
+import { createCluster, isStatusError, resourceFor, type KubeObject } from '../../src/engine/index.ts';
 import { nodeTable, nodesArb } from '../../src/fuzz/arbitraries/nodes.ts';
 import { nodesFromTable } from '../../src/harness/nodes.ts';
-import { workloadsArb } from '../../src/fuzz/arbitraries/workloads.ts';
 import { workloadKind } from '../../src/fuzz/workloads/registry.ts';
 import { fittingDeploymentArb, roomFor } from '../../src/fuzz/arbitraries/fitting.ts';
 import { clusterArb } from '../../src/fuzz/arbitraries/cluster.ts';
@@ -18,9 +17,10 @@ const cluster = createCluster({ seed: 1, nodes: 1 });
 const admin = cluster.client();
 
 function refusal(obj: Record<string, unknown>): string | undefined {
-  const type = obj.kind === 'Deployment' ? R.deployments : R.podDisruptionBudgets;
+  const type = resourceFor(obj.apiVersion as string, obj.kind as string);
+  if (!type) return `the cluster does not serve ${obj.apiVersion} ${obj.kind}`;
   try {
-    admin.create(type, { ...obj, metadata: { ...(obj.metadata as object), namespace: 'default' } } as KubeObject, { dryRun: true });
+    admin.create(type, { ...obj, metadata: { ...(obj.metadata as object), ...(type.namespaced ? { namespace: 'default' } : {}) } } as KubeObject, { dryRun: true });
     return undefined;
   } catch (e) {
     if (isStatusError(e)) return e.message;
@@ -42,8 +42,8 @@ describe('arbitraries', () => {
 
   it('make workloads the API server accepts, within the pod budget', () => {
     fc.assert(
-      fc.property(workloadsArb({ maxPods: 40, pdbs: true }), (specs) => {
-        expect(specs.reduce((n, s) => n + (s.replicas ?? 0), 0)).toBeLessThanOrEqual(40);
+      fc.property(clusterArb({ maxPods: 40, pdbs: true }), ({ nodes, workloads: specs }) => {
+        expect(specs.reduce((n, s) => n + workloadKind(s).pods(s, nodes.length), 0)).toBeLessThanOrEqual(40);
         expect(new Set(specs.map((s) => s.name)).size).toBe(specs.length);
         for (const s of specs) for (const obj of workloadKind(s).manifest(s)) expect(refusal(obj)).toBeUndefined();
       }),
@@ -58,7 +58,7 @@ describe('arbitraries', () => {
         ([nodes, d]) => {
           expect(d.replicas).toBeGreaterThanOrEqual(1);
           expect(d.replicas).toBeLessThanOrEqual(Math.max(1, roomFor(nodes, d.template)));
-          expect(refusal(workloadKind(d).manifest(d)[0])).toBeUndefined();
+          for (const obj of workloadKind(d).manifest(d)) expect(refusal(obj)).toBeUndefined();
         },
       ),
       { numRuns: 200 },

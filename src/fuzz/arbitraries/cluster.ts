@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { type NodeSpec, type NodesConstraints, nodesArb } from './nodes.ts';
-import { type WorkloadsConstraints, workloadsArb } from './workloads.ts';
+import { type WorkloadsConstraints, withinPodBudget, workloadsArb } from './workloads.ts';
 import type { WorkloadSpec } from '../workloads/types.ts';
 
 export interface ClusterSpec {
@@ -16,5 +16,7 @@ export interface ClusterSpec {
 export interface ClusterConstraints extends NodesConstraints, WorkloadsConstraints {}
 
 export function clusterArb(c: ClusterConstraints = {}): fc.Arbitrary<ClusterSpec> {
-  return fc.record({ nodes: nodesArb(c), workloads: workloadsArb(c) });
+  return fc
+    .record({ nodes: nodesArb(c), workloads: workloadsArb(c) })
+    .map(({ nodes, workloads }) => ({ nodes, workloads: withinPodBudget(workloads, c.maxPods ?? 40, nodes.length) }));
 }

@@ -1,7 +1,8 @@
 /**
  * Arbitraries of pod templates: image, requests and limits, node selectors,
- * required node affinity, tolerations, readiness delay, and (when the
- * scheduler has the plugins) required anti-affinity, hard topology spread
+ * required node affinity, tolerations, readiness delay, priority (through
+ * the PriorityClasses of PRIORITY_CLASSES), and (when the scheduler has the
+ * plugins) required pod affinity and anti-affinity, hard topology spread
  * and host ports. Valid by construction: limits never below requests, label
  * values and keys from fixed pools.
  */
@@ -12,6 +13,36 @@ import { DISK_TYPES, TAINT_POOL, ZONES } from './nodes.ts';
 import { cpuText, memoryText } from './quantities.ts';
 
 export const IMAGES = ['nginx:1.25', 'nginx:1.26', 'nginx:1.27', 'httpd:2.4', 'redis:7.2'] as const;
+
+/** The apps (`app` label values) workloads are named from, and pod affinity may point at. */
+export const WORKLOAD_NAMES = ['web', 'api', 'cache', 'worker', 'shop', 'db'] as const;
+
+/**
+ * The PriorityClasses templates may use. Pods without one have priority 0
+ * (no class is the global default), so `low` pods are preempted by plain
+ * ones, and both by `high` ones; `high-never` pods are as important but
+ * never preempt (preemptionPolicy Never).
+ */
+export const PRIORITY_CLASSES = {
+  low: { value: 10 },
+  high: { value: 1000 },
+  'high-never': { value: 1000, preemptionPolicy: 'Never' },
+} as const satisfies Record<string, { value: number; preemptionPolicy?: string }>;
+
+export type PriorityName = keyof typeof PRIORITY_CLASSES;
+
+/** The PriorityClass object a template's priority needs, to apply before the workload. */
+export function priorityClassManifest(name: PriorityName): Record<string, unknown> {
+  const c: { value: number; preemptionPolicy?: string } = PRIORITY_CLASSES[name];
+  return {
+    apiVersion: 'scheduling.k8s.io/v1',
+    kind: 'PriorityClass',
+    metadata: { name },
+    value: c.value,
+    ...(c.preemptionPolicy ? { preemptionPolicy: c.preemptionPolicy } : {}),
+    description: 'fuzzing',
+  };
+}
 
 /** A pod template, in the fuzzer's terms. */
 export interface TemplateSpec {
@@ -26,7 +57,7 @@ export interface TemplateSpec {
   /** Required node affinity: zone In these. */
   zones?: string[];
   tolerations: Toleration[];
-  /** Seconds until the readiness probe passes (kubecuke.io/ready-after). */
+  /** Seconds until the readiness probe (tcpSocket, every 10 s) passes (kubecuke.io/ready-after); 0: no probe. */
   readyAfter: number;
   /** Required pod anti-affinity against its own pods, per hostname (InterPodAffinity). */
   antiAffinity?: boolean;
@@ -34,6 +65,10 @@ export interface TemplateSpec {
   spreadSkew?: number;
   /** A host port (NodePorts). */
   hostPort?: number;
+  /** priorityClassName (PrioritySort, DefaultPreemption). */
+  priority?: PriorityName;
+  /** Required pod affinity to the pods of another app, per zone or per node (InterPodAffinity). */
+  affinity?: { app: string; topologyKey: 'topology.kubernetes.io/zone' | 'kubernetes.io/hostname' };
 }
 
 export interface TemplateConstraints {
@@ -64,6 +99,18 @@ export function podTemplateArb(c: TemplateConstraints = {}): fc.Arbitrary<Templa
     antiAffinity: has(caps, 'InterPodAffinity') ? fc.option(fc.constant(true), { nil: undefined, freq: 4 }) : fc.constant(undefined),
     spreadSkew: has(caps, 'PodTopologySpread') ? fc.option(fc.constantFrom(1, 2), { nil: undefined, freq: 4 }) : fc.constant(undefined),
     hostPort: has(caps, 'NodePorts') ? fc.option(fc.constantFrom(8080, 9090), { nil: undefined, freq: 5 }) : fc.constant(undefined),
+    priority: has(caps, 'DefaultPreemption')
+      ? fc.option(fc.constantFrom<PriorityName>('high', 'low', 'high-never'), { nil: undefined, freq: 3 })
+      : fc.constant(undefined),
+    affinity: has(caps, 'InterPodAffinity')
+      ? fc.option(
+          fc.record({
+            app: fc.constantFrom(...WORKLOAD_NAMES.slice(0, 3)),
+            topologyKey: fc.constantFrom<'topology.kubernetes.io/zone' | 'kubernetes.io/hostname'>('topology.kubernetes.io/zone', 'kubernetes.io/hostname'),
+          }),
+          { nil: undefined, freq: 6 },
+        )
+      : fc.constant(undefined),
   });
 }
 
@@ -80,6 +127,8 @@ export function podTemplate(app: string, t: TemplateSpec): Record<string, unknow
   const container: Record<string, unknown> = { name: 'app', image: t.image };
   if (Object.keys(resources).length) container.resources = resources;
   if (t.hostPort) container.ports = [{ containerPort: t.hostPort, hostPort: t.hostPort }];
+  // The readiness probe is what kubecuke.io/ready-after holds back: without one a running container is ready at once.
+  if (t.readyAfter) container.readinessProbe = { tcpSocket: { port: 80 }, periodSeconds: 10 };
   const spec: Record<string, unknown> = { containers: [container] };
   if (t.nodeSelector) spec.nodeSelector = t.nodeSelector;
   const affinity: Record<string, unknown> = {};
@@ -90,6 +139,11 @@ export function podTemplate(app: string, t: TemplateSpec): Record<string, unknow
       },
     };
   }
+  if (t.affinity) {
+    affinity.podAffinity = {
+      requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: t.affinity.app } }, topologyKey: t.affinity.topologyKey }],
+    };
+  }
   if (t.antiAffinity) {
     affinity.podAntiAffinity = {
       requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app } }, topologyKey: 'kubernetes.io/hostname' }],
@@ -97,6 +151,7 @@ export function podTemplate(app: string, t: TemplateSpec): Record<string, unknow
   }
   if (Object.keys(affinity).length) spec.affinity = affinity;
   if (t.tolerations.length) spec.tolerations = t.tolerations;
+  if (t.priority) spec.priorityClassName = t.priority;
   if (t.spreadSkew) {
     spec.topologySpreadConstraints = [
       { maxSkew: t.spreadSkew, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app } } },

@@ -3,10 +3,11 @@
  * from a fixed pool and a budget on the pods they want together.
  */
 import fc from 'fast-check';
-import { WORKLOAD_KINDS } from '../workloads/registry.ts';
+import { WORKLOAD_KINDS, workloadKind } from '../workloads/registry.ts';
 import type { WorkloadConstraints, WorkloadSpec } from '../workloads/types.ts';
+import { WORKLOAD_NAMES } from './pods.ts';
 
-export const WORKLOAD_NAMES = ['web', 'api', 'cache', 'worker', 'shop', 'db'] as const;
+export { WORKLOAD_NAMES } from './pods.ts';
 
 export interface WorkloadsConstraints extends Omit<WorkloadConstraints, 'maxReplicas'> {
   /** Kinds to generate (registry names); default every registered kind. */
@@ -29,18 +30,30 @@ export function workloadArb(name: string, c: WorkloadsConstraints = {}): fc.Arbi
     return kind;
   });
   const inner: WorkloadConstraints = { ...c, maxReplicas: Math.min(c.maxReplicas ?? 20, c.maxPods ?? 40) };
-  return fc.oneof(...kinds.map((k) => k.arbitrary(name, inner)));
+  return fc.oneof(...kinds.map((k) => ({ weight: k.weight ?? 1, arbitrary: k.arbitrary(name, inner) })));
 }
 
-/** Scales replica counts down, in order, so that together they stay within `maxPods`. */
-export function withinPodBudget(specs: WorkloadSpec[], maxPods: number): WorkloadSpec[] {
+/**
+ * Scales replica counts down, in order, so that together they stay within
+ * `maxPods` on a cluster of `nodes` nodes; a workload without a replica
+ * count (a DaemonSet, a Job) that does not fit is left out.
+ */
+export function withinPodBudget(specs: WorkloadSpec[], maxPods: number, nodes = 0): WorkloadSpec[] {
   let left = maxPods;
-  return specs.map((s) => {
-    if (s.replicas === undefined) return s;
+  const out: WorkloadSpec[] = [];
+  for (const s of specs) {
+    if (s.replicas === undefined) {
+      const n = workloadKind(s).pods(s, nodes);
+      if (n > left) continue;
+      left -= n;
+      out.push(s);
+      continue;
+    }
     const replicas = Math.min(s.replicas, left);
     left -= replicas;
-    return replicas === s.replicas ? s : { ...s, replicas };
-  });
+    out.push(replicas === s.replicas ? s : { ...s, replicas });
+  }
+  return out;
 }
 
 /**

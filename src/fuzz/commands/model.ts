@@ -46,8 +46,14 @@ export function initialModel(nodes: readonly NodeSpec[], maxPods: number, maxNod
 /** Pods the live workloads ask for together. */
 export function desiredPods(m: Model, except?: string): number {
   let n = 0;
-  for (const [name, w] of m.workloads) if (name !== except) n += workloadKind(w.spec).pods(w.spec);
+  const nodes = m.nodes.filter((x) => x.state !== 'removed').length;
+  for (const [name, w] of m.workloads) if (name !== except) n += workloadKind(w.spec).pods(w.spec, nodes);
   return n;
+}
+
+/** Pods `spec` would add to the model's cluster. */
+export function podsFor(m: Model, spec: WorkloadSpec): number {
+  return workloadKind(spec).pods(spec, m.nodes.filter((x) => x.state !== 'removed').length);
 }
 
 export function nodesIn(m: Model, ...states: NodeModel['state'][]): NodeModel[] {

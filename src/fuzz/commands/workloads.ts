@@ -9,9 +9,10 @@ import type { WorkloadSpec } from '../workloads/types.ts';
 import { workloadKind } from '../workloads/registry.ts';
 import { WORKLOAD_NAMES, workloadArb } from '../arbitraries/workloads.ts';
 import { IMAGES } from '../arbitraries/pods.ts';
+import { controllerRevisions, revisionTemplate } from '../../kubectl/history.ts';
 import { steps } from '../steps.ts';
 import type { FuzzHistory } from '../history.ts';
-import { type Model, addWorkload, desiredPods, newRevision } from './model.ts';
+import { type Model, addWorkload, desiredPods, newRevision, podsFor } from './model.ts';
 import { type CommandContext, type CommandKind, type FuzzCommand, pick } from './types.ts';
 
 /** The manifest of a workload, as the feature's doc string shows it. */
@@ -25,7 +26,7 @@ export function manifestYaml(spec: WorkloadSpec): string {
 export class ApplyWorkload implements FuzzCommand {
   constructor(readonly spec: WorkloadSpec) {}
   check(m: Readonly<Model>): boolean {
-    return !m.workloads.has(this.spec.name) && desiredPods(m as Model) + workloadKind(this.spec).pods(this.spec) <= m.maxPods;
+    return !m.workloads.has(this.spec.name) && desiredPods(m as Model) + podsFor(m as Model, this.spec) <= m.maxPods;
   }
   run(m: Model, h: FuzzHistory): void {
     h.do(steps.apply(manifestYaml(this.spec)));
@@ -65,11 +66,11 @@ export class SetImage implements FuzzCommand {
     readonly image: string,
   ) {}
   check(m: Readonly<Model>): boolean {
-    return live(m, (s) => workloadKind(s).rollsBack).length > 0;
+    return live(m, (s) => workloadKind(s).rollsOut).length > 0;
   }
   run(m: Model, h: FuzzHistory): void {
-    const w = pick(live(m, (s) => workloadKind(s).rollsBack), this.index);
-    h.do(steps.setImage(w.spec.name, this.image));
+    const w = pick(live(m, (s) => workloadKind(s).rollsOut), this.index);
+    h.do(steps.setImage(w.spec.kind, w.spec.name, this.image));
     newRevision(w, this.image);
     h.check();
   }
@@ -95,9 +96,9 @@ export class RollBack implements FuzzCommand {
   }
   run(m: Model, h: FuzzHistory): void {
     const w = pick(this.candidates(m), this.index);
-    const target = rollbackTarget(h, w.spec.name);
+    const target = rollbackTarget(h, w.spec);
     if (target === undefined) return;
-    h.do(steps.rollBack(w.spec.name));
+    h.do(steps.rollBack(w.spec.kind, w.spec.name));
     newRevision(w, target);
     h.check();
   }
@@ -106,9 +107,24 @@ export class RollBack implements FuzzCommand {
   }
 }
 
-/** The image kubectl rollout undo would restore, or undefined when it would find no history. */
-function rollbackTarget(h: FuzzHistory, name: string): string | undefined {
+/**
+ * The image kubectl rollout undo would restore, or undefined when it would
+ * find no history: a Deployment's ReplicaSet with the second highest
+ * revision, a StatefulSet's or DaemonSet's ControllerRevision with the
+ * second highest revision.
+ */
+function rollbackTarget(h: FuzzHistory, spec: WorkloadSpec): string | undefined {
   const view = h.world.view();
+  const kind = workloadKind(spec);
+  if (kind.type !== R.deployments) {
+    const owner = view.get(kind.type, h.world.namespace, spec.name);
+    if (!owner) return undefined;
+    const history = controllerRevisions(h.world.client, owner);
+    if (history.length < 2) return undefined;
+    const template = revisionTemplate(owner, history[history.length - 2]) as { spec?: { containers?: Array<{ image?: string }> } } | undefined;
+    return template?.spec?.containers?.[0]?.image;
+  }
+  const name = spec.name;
   const d = view.get<Deployment>(R.deployments, h.world.namespace, name);
   if (!d) return undefined;
   const sets = view

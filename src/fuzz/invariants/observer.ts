@@ -9,7 +9,7 @@ import type { HistoryStart } from './types.ts';
 import type { View } from '../../harness/view.ts';
 
 /** The kinds observed: those the invariants reason about. */
-export const OBSERVED: readonly ResourceType[] = [R.pods, R.nodes, R.replicaSets, R.deployments];
+export const OBSERVED: readonly ResourceType[] = [R.pods, R.nodes, R.replicaSets, R.deployments, R.statefulSets, R.daemonSets, R.controllerRevisions, R.jobs];
 
 export interface Delivered {
   type: WatchEvent['type'];

@@ -11,6 +11,7 @@ import { schedulerLiveness } from './scheduler-liveness.ts';
 import { preemptionSafety } from './preemption-safety.ts';
 import { eventualStability } from './eventual-stability.ts';
 import { rolloutBounds } from './rollout-bounds.ts';
+import { workloadBounds } from './workload-bounds.ts';
 import { pdbRespected } from './pdb-respected.ts';
 import { noOrphans } from './no-orphans.ts';
 import { endpointsReady } from './endpoints-ready.ts';
@@ -27,6 +28,7 @@ export const INVARIANTS: ReadonlyMap<string, Invariant> = new Map(
     preemptionSafety,
     eventualStability,
     rolloutBounds,
+    workloadBounds,
     pdbRespected,
     noOrphans,
     endpointsReady,

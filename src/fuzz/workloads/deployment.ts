@@ -7,10 +7,11 @@
  * pod that found a node runs the current image and is ready.
  */
 import fc from 'fast-check';
-import { R, controllerRef, deepEqual, isPodReady, type Deployment, type KubeObject, type Pod, type ReplicaSet, type Stored } from '../../engine/index.ts';
+import { R, controllerRef, deepEqual, isPodReady, type Deployment, type Pod, type ReplicaSet, type Stored } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import { podTemplate, podTemplateArb } from '../arbitraries/pods.ts';
 import type { WorkloadConstraints, WorkloadKind, WorkloadSpec } from './types.ts';
+import { owned, templateObjects } from './common.ts';
 
 export interface DeploymentSpec extends WorkloadSpec {
   readonly kind: 'deployment';
@@ -19,6 +20,18 @@ export interface DeploymentSpec extends WorkloadSpec {
   readonly maxUnavailable: number | string;
   /** A PodDisruptionBudget selecting its pods. */
   readonly pdb?: { minAvailable: number | string } | { maxUnavailable: number | string };
+  /** A Service (ClusterIP, port 80) selecting its pods. */
+  readonly service?: boolean;
+}
+
+/** A Service named `name` selecting `app: <app>` (ClusterIP, or headless), as `kubectl expose` makes one. */
+export function serviceManifest(name: string, app = name, headless = false): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { ...(headless ? { clusterIP: 'None' } : {}), selector: { app }, ports: [{ port: 80, targetPort: 8080 }] },
+  };
 }
 
 function pdbArb(): fc.Arbitrary<DeploymentSpec['pdb']> {
@@ -44,15 +57,14 @@ export function withoutHash(t: unknown): unknown {
   return { ...tpl, metadata: { ...tpl.metadata, labels } };
 }
 
-function owned<T extends KubeObject>(objs: Stored<T>[], owner: { metadata: { uid: string } }): Stored<T>[] {
-  return objs.filter((o) => controllerRef(o)?.uid === owner.metadata.uid);
-}
 
 export const deploymentKind: WorkloadKind<DeploymentSpec> = {
   kind: 'deployment',
   type: R.deployments,
   writes: [R.deployments, R.replicaSets, R.pods],
+  weight: 3,
   scalable: true,
+  rollsOut: true,
   rollsBack: true,
 
   arbitrary(name: string, c: WorkloadConstraints) {
@@ -62,8 +74,19 @@ export const deploymentKind: WorkloadKind<DeploymentSpec> = {
         template: podTemplateArb(c),
         strategy: strategyArb(),
         pdb: c.pdbs ? fc.option(pdbArb(), { nil: undefined }) : fc.constant(undefined),
+        service: fc.boolean(),
       })
-      .map(({ replicas, template, strategy, pdb }): DeploymentSpec => ({ kind: 'deployment', name, replicas, template, ...strategy, ...(pdb ? { pdb } : {}) }));
+      .map(
+        ({ replicas, template, strategy, pdb, service }): DeploymentSpec => ({
+          kind: 'deployment',
+          name,
+          replicas,
+          template,
+          ...strategy,
+          ...(pdb ? { pdb } : {}),
+          ...(service ? { service } : {}),
+        }),
+      );
   },
 
   manifest(s) {
@@ -71,7 +94,9 @@ export const deploymentKind: WorkloadKind<DeploymentSpec> = {
       ? [{ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: s.name }, spec: { ...s.pdb, selector: { matchLabels: { app: s.name } } } }]
       : [];
     return [
+      ...templateObjects(s.template),
       ...budget,
+      ...(s.service ? [serviceManifest(s.name)] : []),
       {
         apiVersion: 'apps/v1',
         kind: 'Deployment',

@@ -4,8 +4,13 @@
  */
 import type { WorkloadKind, WorkloadSpec } from './types.ts';
 import { deploymentKind } from './deployment.ts';
+import { statefulSetKind } from './statefulset.ts';
+import { daemonSetKind } from './daemonset.ts';
+import { jobKind } from './job.ts';
 
-export const WORKLOAD_KINDS: ReadonlyMap<string, WorkloadKind> = new Map<string, WorkloadKind>([[deploymentKind.kind, deploymentKind as unknown as WorkloadKind]]);
+export const WORKLOAD_KINDS: ReadonlyMap<string, WorkloadKind> = new Map<string, WorkloadKind>(
+  [deploymentKind, statefulSetKind, daemonSetKind, jobKind].map((k) => [k.kind, k as unknown as WorkloadKind]),
+);
 
 export function workloadKind(spec: Pick<WorkloadSpec, 'kind'>): WorkloadKind {
   const k = WORKLOAD_KINDS.get(spec.kind);

@@ -38,10 +38,14 @@ export interface WorkloadKind<S extends WorkloadSpec = WorkloadSpec> {
   arbitrary(name: string, c: WorkloadConstraints): fc.Arbitrary<S>;
   /** The objects to apply, in order. */
   manifest(spec: S): Array<Record<string, unknown>>;
-  /** Pods it keeps running in its desired state. */
-  pods(spec: S): number;
+  /** Pods it keeps running at once in its desired state, on a cluster of `nodes` nodes. */
+  pods(spec: S, nodes: number): number;
+  /** How often campaigns draw it, relative to the other kinds (default 1). */
+  readonly weight?: number;
   /** Whether `kubectl scale` applies to it. */
   readonly scalable: boolean;
+  /** Whether a changed image rolls out to its pods (`kubectl set image`). */
+  readonly rollsOut: boolean;
   /** Whether it has a rollout history (`kubectl rollout undo`). */
   readonly rollsBack: boolean;
   /**

@@ -1,0 +1,105 @@
+/**
+ * Jobs: pods that sleep a while and exit 0 (busybox `sleep`), with 1 to 4
+ * completions, up to 3 at a time, restartPolicy Never or OnFailure and the
+ * default backoffLimit of 6. Crashes, deletions and dead nodes count as
+ * failures, so a job may end Failed as well as Complete: both are at rest.
+ * Settled, as the Job docs describe a finished job, when it carries a
+ * Complete or Failed condition, none of its pods is still running or
+ * terminating, it reports none active, its pods no longer carry the
+ * job-tracking finalizer, and a Complete job counts at least `completions`
+ * successes. An unfinished job is settled only while one of its pods waits
+ * for a node (the scheduler's business: scheduler-liveness).
+ */
+import fc from 'fast-check';
+import { R, getCondition, type Job, type Stored } from '../../engine/index.ts';
+import type { View } from '../../harness/view.ts';
+import { podTemplate, podTemplateArb } from '../arbitraries/pods.ts';
+import { names, podsOf, templateObjects, who } from './common.ts';
+import type { WorkloadConstraints, WorkloadKind, WorkloadSpec } from './types.ts';
+
+export interface JobSpec extends WorkloadSpec {
+  readonly kind: 'job';
+  readonly completions: number;
+  readonly parallelism: number;
+  /** Seconds each pod runs before it exits 0. */
+  readonly seconds: number;
+  readonly restartPolicy: 'Never' | 'OnFailure';
+}
+
+export const JOB_IMAGE = 'busybox:1.36';
+const TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
+
+export const jobKind: WorkloadKind<JobSpec> = {
+  kind: 'job',
+  type: R.jobs,
+  writes: [R.jobs, R.pods],
+  scalable: false,
+  rollsOut: false,
+  rollsBack: false,
+
+  arbitrary(name: string, c: WorkloadConstraints) {
+    return fc
+      .record({
+        completions: fc.integer({ min: 1, max: 4 }),
+        parallelism: fc.integer({ min: 1, max: Math.max(1, Math.min(3, c.maxReplicas)) }),
+        seconds: fc.constantFrom(10, 30, 90),
+        restartPolicy: fc.constantFrom<JobSpec['restartPolicy']>('Never', 'OnFailure'),
+        template: podTemplateArb(c),
+      })
+      .map(
+        ({ completions, parallelism, seconds, restartPolicy, template }): JobSpec => ({
+          kind: 'job',
+          name,
+          completions,
+          parallelism: Math.min(parallelism, completions),
+          seconds,
+          restartPolicy,
+          // A job's pods run busybox; readiness means nothing to it.
+          template: { ...template, image: JOB_IMAGE, readyAfter: 0 },
+        }),
+      );
+  },
+
+  manifest(s) {
+    const template = podTemplate(s.name, s.template) as { metadata: Record<string, unknown>; spec: Record<string, unknown> & { containers: Array<Record<string, unknown>> } };
+    template.spec.containers[0].command = ['sh', '-c', `sleep ${s.seconds}`];
+    template.spec.restartPolicy = s.restartPolicy;
+    return [
+      ...templateObjects(s.template),
+      {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: s.name },
+        spec: { completions: s.completions, parallelism: s.parallelism, template },
+      },
+    ];
+  },
+
+  pods: (s) => s.parallelism,
+
+  unsettled(view: View, obj: Stored) {
+    const job = obj as Stored<Job>;
+    const me = who('job', job);
+    if (job.metadata.deletionTimestamp) return [`${me} is still being deleted`];
+    const { all, live, terminating } = podsOf(view, job);
+    const st = job.status ?? {};
+    const complete = getCondition(st.conditions, 'Complete')?.status === 'True';
+    const failed = getCondition(st.conditions, 'Failed')?.status === 'True';
+    if (!complete && !failed) {
+      if (live.some((p) => !p.spec.nodeName)) return [];
+      return [`${me} has not finished: ${st.active ?? 0} active, ${st.succeeded ?? 0} succeeded, ${st.failed ?? 0} failed pods`];
+    }
+    const out: string[] = [];
+    if (live.length) out.push(`${me} has ${complete ? 'completed' : 'failed'} but still runs pods (${names(live)})`);
+    if (terminating.length) out.push(`${me} has ${complete ? 'completed' : 'failed'} but still has terminating pods (${names(terminating)})`);
+    if (st.active) out.push(`${me} has ${complete ? 'completed' : 'failed'} but reports ${st.active} active pods`);
+    const tracked = all.filter((p) => p.metadata.finalizers?.includes(TRACKING_FINALIZER));
+    if (tracked.length) out.push(`${me} has finished but its pods ${names(tracked)} still carry the ${TRACKING_FINALIZER} finalizer`);
+    if (complete && (st.succeeded ?? 0) < (job.spec.completions ?? 1)) out.push(`${me} is Complete with ${st.succeeded ?? 0} succeeded pods, fewer than its ${job.spec.completions} completions`);
+    return out;
+  },
+
+  disagreements(obj: Stored | undefined, s) {
+    return obj ? [] : [`job "${s.name}" does not exist`];
+  },
+};

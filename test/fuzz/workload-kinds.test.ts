@@ -1,0 +1,145 @@
+/**
+ * The StatefulSet, DaemonSet and Job kinds of the fuzzer: what
+ * eventual-stability calls settled for each (quiet on a healthy cluster,
+ * specific when a controller is left out), and what workload-bounds
+ * reports when pods are made in test-only ways (an admin client acting as
+ * a controller that is not running).
+ */
+import { describe, expect, it } from 'vitest';
+import { R, createCluster, type Cluster, type ClusterOptions, type KubeObject, type Stored } from '../../src/engine/index.ts';
+import { HistoryChecker, startOf } from '../../src/fuzz/invariants/checker.ts';
+import { INVARIANTS } from '../../src/fuzz/invariants/registry.ts';
+import { WORKLOAD_KINDS } from '../../src/fuzz/workloads/registry.ts';
+import type { WorkloadSpec } from '../../src/fuzz/workloads/types.ts';
+import type { TemplateSpec } from '../../src/fuzz/arbitraries/pods.ts';
+import { liveView } from '../../src/harness/view.ts';
+
+const stability = INVARIANTS.get('eventual-stability')!;
+const template: TemplateSpec = { image: 'nginx:1.27', cpu: 100, memory: 64, limited: false, tolerations: [], readyAfter: 0 };
+
+function cluster(options: Partial<ClusterOptions> = {}): Cluster {
+  return createCluster({
+    seed: 1,
+    nodes: [{ name: 'node-1' }, { name: 'node-2' }, { name: 'node-3', taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] }],
+    ...options,
+  });
+}
+
+/** Applies what the kind's manifest holds, as `kubectl apply` of it would. */
+function apply(c: Cluster, spec: WorkloadSpec): void {
+  const admin = c.client();
+  const kind = WORKLOAD_KINDS.get(spec.kind)!;
+  for (const o of kind.manifest(spec)) {
+    const obj = { ...o, metadata: { ...(o.metadata as object), ...(o.kind === 'PriorityClass' ? {} : { namespace: 'default' }) } } as KubeObject;
+    const type = { Service: R.services, StatefulSet: R.statefulSets, DaemonSet: R.daemonSets, Job: R.jobs, PriorityClass: R.priorityClasses }[o.kind as string]!;
+    admin.create(type, obj);
+  }
+}
+
+const unsettled = (c: Cluster) => stability.unsettled!(liveView(c));
+
+describe('statefulsets', () => {
+  const spec = { kind: 'statefulset', name: 'db', replicas: 3, podManagementPolicy: 'OrderedReady', template: { ...template, readyAfter: 20 } } as WorkloadSpec;
+
+  it('settle with every ordinal ready', () => {
+    const c = cluster();
+    apply(c, spec);
+    c.settle();
+    expect(unsettled(c).join('\n')).toMatch(/statefulset "default\/db" has no pod "db-2"/);
+    c.advance(5 * 60_000);
+    expect(unsettled(c)).toEqual([]);
+  });
+
+  it('are unsettled while their controller does not run', () => {
+    const c = cluster({ disabledControllers: ['statefulset-controller'] });
+    apply(c, spec);
+    c.advance(5 * 60_000);
+    expect(unsettled(c)).toEqual(['statefulset "default/db" has not been observed by its controller (generation 1, observed 0)']);
+  });
+});
+
+describe('daemonsets', () => {
+  const spec = { kind: 'daemonset', name: 'agent', maxUnavailable: 1, maxSurge: 0, template } as WorkloadSpec;
+
+  it('settle with one ready pod on every node that should run one, none on a node whose taint they do not tolerate', () => {
+    const c = cluster();
+    apply(c, spec);
+    c.advance(5 * 60_000);
+    expect(unsettled(c)).toEqual([]);
+    const nodes = c.client().list(R.pods, { namespace: 'default' }).items.map((p) => (p as Stored & { spec: { nodeName?: string } }).spec.nodeName);
+    expect(nodes.sort()).toEqual(['node-1', 'node-2']);
+  });
+
+  it('are unsettled while their controller does not run', () => {
+    const c = cluster({ disabledControllers: ['daemonset-controller'] });
+    apply(c, spec);
+    c.advance(5 * 60_000);
+    expect(unsettled(c)).toEqual(['daemonset "default/agent" has not been observed by its controller (generation 1, observed 0)']);
+  });
+});
+
+describe('jobs', () => {
+  const spec = { kind: 'job', name: 'batch', completions: 3, parallelism: 2, seconds: 10, restartPolicy: 'Never', template: { ...template, image: 'busybox:1.36' } } as WorkloadSpec;
+
+  it('settle once complete', () => {
+    const c = cluster();
+    apply(c, spec);
+    c.advance(5_000);
+    expect(unsettled(c)).toEqual(['job "default/batch" has not finished: 2 active, 0 succeeded, 0 failed pods']);
+    c.advance(5 * 60_000);
+    expect(unsettled(c)).toEqual([]);
+  });
+
+  it('are unsettled while their controller does not run', () => {
+    const c = cluster({ disabledControllers: ['job-controller'] });
+    apply(c, spec);
+    c.advance(5 * 60_000);
+    expect(unsettled(c)).toEqual(['job "default/batch" has not finished: 0 active, 0 succeeded, 0 failed pods']);
+  });
+});
+
+describe('workload-bounds', () => {
+  const bounds = INVARIANTS.get('workload-bounds')!;
+  const owned = (name: string, owner: Stored, extra: object = {}) =>
+    ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: 'default', labels: { app: owner.metadata.name }, ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true }] },
+      spec: { containers: [{ name: 'app', image: 'nginx:1.27' }], ...extra },
+    }) as KubeObject;
+
+  it('is quiet on healthy stateful sets, daemon sets and jobs', () => {
+    const c = cluster();
+    const h = new HistoryChecker(c, [bounds], startOf(c));
+    apply(c, { kind: 'statefulset', name: 'db', replicas: 3, podManagementPolicy: 'OrderedReady', template } as WorkloadSpec);
+    apply(c, { kind: 'daemonset', name: 'agent', maxUnavailable: 0, maxSurge: 1, template } as WorkloadSpec);
+    apply(c, { kind: 'job', name: 'batch', completions: 4, parallelism: 2, seconds: 10, restartPolicy: 'Never', template: { ...template, image: 'busybox:1.36' } } as WorkloadSpec);
+    c.advance(5 * 60_000);
+    expect(h.advance()).toEqual([]);
+    h.dispose();
+  });
+
+  it('reports a job over its parallelism, two daemon pods on a node, and a stateful pod created before its predecessor was ready', () => {
+    const c = cluster({ disabledControllers: ['statefulset-controller', 'daemonset-controller', 'job-controller'] });
+    apply(c, { kind: 'statefulset', name: 'db', replicas: 3, podManagementPolicy: 'OrderedReady', template } as WorkloadSpec);
+    apply(c, { kind: 'daemonset', name: 'agent', maxUnavailable: 1, maxSurge: 0, template } as WorkloadSpec);
+    apply(c, { kind: 'job', name: 'batch', completions: 4, parallelism: 1, seconds: 60, restartPolicy: 'Never', template: { ...template, image: 'busybox:1.36' } } as WorkloadSpec);
+    c.settle();
+    const admin = c.client();
+    const h = new HistoryChecker(c, [bounds], startOf(c));
+    const get = (type: typeof R.jobs, name: string) => admin.get(type, 'default', name) as Stored;
+    admin.create(R.pods, owned('batch-a', get(R.jobs, 'batch'), { restartPolicy: 'Never' }));
+    admin.create(R.pods, owned('batch-b', get(R.jobs, 'batch'), { restartPolicy: 'Never' }));
+    admin.create(R.pods, owned('agent-a', get(R.daemonSets, 'agent'), { nodeName: 'node-1' }));
+    admin.create(R.pods, owned('agent-b', get(R.daemonSets, 'agent'), { nodeName: 'node-1' }));
+    admin.create(R.pods, owned('db-0', get(R.statefulSets, 'db'), { hostname: 'db-0', subdomain: 'db-headless' }));
+    admin.create(R.pods, owned('db-1', get(R.statefulSets, 'db'), { hostname: 'db-1', subdomain: 'db-headless' }));
+    c.settle();
+    expect(h.advance().map((v) => v.message)).toEqual([
+      'job "default/batch" runs 2 pods (batch-a, batch-b), more than its parallelism of 1',
+      'daemonset "default/agent" runs 2 pods on node "node-1" (agent-a, agent-b), more than 1',
+      'pod "default/db-1" of statefulset "db" was created while its predecessor "db-0" had never been Running and Ready (OrderedReady)',
+    ]);
+    h.dispose();
+  });
+});
