@@ -58,6 +58,9 @@ export class Clock {
   private labelCounts = new Map<string, number>();
   private running = false;
   private diagnostic: LivelockDiagnostic | undefined;
+  /** The second iso() last formatted, and its text. */
+  private isoSecond = Number.NaN;
+  private isoText = '';
   /** Number of tasks run since the clock was made: a measure of work done. */
   tasksRun = 0;
 
@@ -78,7 +81,13 @@ export class Clock {
 
   /** The RFC 3339 timestamp (second precision) of `at`, as metav1.Time serialises. */
   iso(at = this.t): string {
-    return new Date(Math.floor(at / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    const second = Math.floor(at / 1000);
+    // Every write stamps a time, and many writes share a second: format each second once.
+    if (second !== this.isoSecond) {
+      this.isoSecond = second;
+      this.isoText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    }
+    return this.isoText;
   }
 
   /** The RFC 3339 timestamp with microseconds, as metav1.MicroTime serialises. */
