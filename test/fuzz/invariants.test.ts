@@ -177,22 +177,48 @@ describe('pdb-respected', () => {
 });
 
 describe('preemption-safety', () => {
-  it('reports a preemption of an equal-priority pod while another node could take the preemptor', () => {
+  it('is quiet while the scheduler preempts a lower priority pod for a higher one', () => {
+    const c = createCluster({ seed: 1, nodes: [{ name: 'node-1', cpu: '1' }] });
+    const admin = c.client();
+    admin.create(R.priorityClasses, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 } as KubeObject);
+    const big = (name: string, extra: Partial<Pod['spec']> = {}) => pod(name, { containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: '700m' } } }], ...extra });
+    admin.create(R.pods, big('low'));
+    c.advance(10_000);
+    const h = watch(c, 'preemption-safety');
+    admin.create(R.pods, big('high', { priorityClassName: 'high' }));
+    c.advance(60_000);
+    expect(admin.get<Pod>(R.pods, 'default', 'high').spec.nodeName).toBe('node-1');
+    expect(h.advance()).toEqual([]);
+  });
+
+  it('reports a preemption of an equal-priority pod on another node than it names, while a node could take the preemptor', () => {
     const c = createCluster({ seed: 1, nodes: 2, scheduler: { profiles: [{ schedulerName: 'nobody' }] } });
     const admin = c.client();
     admin.create(R.pods, pod('victim'));
-    admin.create(R.pods, pod('preemptor'));
+    const preemptor = admin.create(R.pods, pod('preemptor'));
     c.settle();
     const s = scheduler(c);
     s.bind('default', 'victim', 'node-1');
     c.settle();
     const h = watch(c, 'preemption-safety');
+    const condition = { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: 'default-scheduler: preempting to accommodate a higher priority pod' };
+    s.patch(R.pods, 'default', 'victim', { status: { conditions: [condition] } }, 'merge', { subresource: 'status' });
+    const victim = s.get<Pod>(R.pods, 'default', 'victim');
     s.delete(R.pods, 'default', 'victim', { gracePeriodSeconds: 0 });
-    s.patch(R.pods, 'default', 'preemptor', { status: { nominatedNodeName: 'node-1' } }, 'merge', { subresource: 'status' });
+    s.create(R.events, {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'victim.1', namespace: 'default' },
+      involvedObject: { kind: 'Pod', namespace: 'default', name: 'victim', uid: victim.metadata.uid },
+      reason: 'Preempted',
+      message: `Preempted by pod ${preemptor.metadata.uid} on node node-2`,
+      type: 'Normal',
+    } as KubeObject);
     c.settle();
     expect(h.advance().map((v) => v.message)).toEqual([
-      'pod "default/preemptor" (priority 0) preempted pod "victim" of priority 0',
-      'pod "default/preemptor" preempted 1 pods although node "node-1" could take it',
+      'pod "default/preemptor" (priority 0) preempted pod "default/victim" of priority 0',
+      'pod "default/preemptor" preempted pod "default/victim" on node "node-1" for room on node "node-2"',
+      'pod "default/preemptor" preempted pod "default/victim" although node "node-1" could take it',
     ]);
   });
 });

@@ -1,18 +1,127 @@
 /**
- * preemption-safety: the scheduler preempts only when the pod fits no node,
- * only pods of strictly lower priority, and only on one node at a time
- * (the node it then nominates), and never for a pod whose
- * preemptionPolicy is Never. Victims are the pods the scheduler deletes;
- * the preemptor is the pod it nominates at the same instant.
+ * preemption-safety: the scheduler preempts only pods of strictly lower
+ * priority, all of one preemption on one node, never for a pod whose
+ * preemptionPolicy is Never, and only when the pod fits no node.
+ *
+ * Each preemption is read from the scheduler's own record of it: the
+ * `Preempted` event on the victim, "Preempted by pod <uid> on node <node>"
+ * (upstream's PreemptPod records exactly this). Victims are deleted after
+ * the preemptor is nominated (asynchronous preemption), so an event, not
+ * the order of writes, says whose victim a pod was.
+ *
+ * "Only when nothing fits" is judged on the state just before the
+ * scheduler started on the victims (its first DisruptionTarget condition of
+ * that instant): no node could take the preemptor, counting the pods bound
+ * there and the pending pods nominated there of at least its priority, as
+ * the scheduler's filters count them (addNominatedPods).
+ *
+ * WARNING: with watch deliveries perturbed the scheduler decides from a
+ * stale cache, and preempts for room it cannot yet see, upstream as well:
+ * those histories are not held to "only when nothing fits".
  */
-import { R, storePrefix, type Node, type Pod, type Stored, type StoreEvent } from '../../engine/index.ts';
+import { R, storePrefix, type KubeObject, type Node, type Pod, type Stored, type StoreEvent } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import type { Invariant, MonitorContext, Report } from './types.ts';
 import { fits } from './scheduler-liveness.ts';
 import type { Placed } from './pod-topology.ts';
 
 const PODS = storePrefix(R.pods);
+const EVENTS = storePrefix(R.events);
 const SCHEDULER = 'default-scheduler';
+const PREEMPTED = /^Preempted by pod (\S+) on node (\S+)$/;
+
+interface PreemptedEvent extends KubeObject {
+  involvedObject?: { kind?: string; namespace?: string; name?: string; uid?: string };
+  reason?: string;
+  message?: string;
+  count?: number;
+}
+
+const finished = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+const priority = (p: Pod) => p.spec.priority ?? 0;
+
+function preemptionCondition(p: Pod): boolean {
+  return (p.status?.conditions ?? []).some((c) => c.type === 'DisruptionTarget' && c.status === 'True' && c.reason === 'PreemptionByScheduler');
+}
+
+/** The node of `nodes` that could take `pod` among `pods`, if any, as the scheduler's filters see it. */
+function nodeThatFits(pod: Stored<Pod>, pods: readonly Stored<Pod>[], nodes: readonly Stored<Node>[]): Stored<Node> | undefined {
+  const byName = new Map(nodes.map((n) => [n.metadata.name, n]));
+  const onNode = new Map<string, Stored<Pod>[]>();
+  const placed: Placed[] = [];
+  for (const p of pods) {
+    if (p.metadata.uid === pod.metadata.uid || finished(p)) continue;
+    // Pending pods nominated to a node hold room there for pods of lower or equal priority.
+    const nominated = !p.spec.nodeName && p.status?.nominatedNodeName && priority(p) >= priority(pod) ? p.status.nominatedNodeName : undefined;
+    const where = p.spec.nodeName ?? nominated;
+    if (!where) continue;
+    if (!onNode.has(where)) onNode.set(where, []);
+    onNode.get(where)!.push(p);
+    const n = byName.get(where);
+    if (n && p.spec.nodeName) placed.push({ pod: p, node: n });
+  }
+  return nodes.find((n) => fits(pod, n, onNode.get(n.metadata.name) ?? [], placed, nodes));
+}
+
+function monitor(ctx: MonitorContext, report: Report) {
+  /** Every pod seen, by uid, as last seen (deleted ones too: a victim is gone when its event is written). */
+  const seen = new Map<string, Stored<Pod>>();
+  for (const p of ctx.initial.list<Pod>(R.pods)) seen.set(p.metadata.uid, p);
+  /** The state before the scheduler started on the victims of an instant. */
+  let before: { at: number; pods: Stored<Pod>[]; nodes: Stored<Node>[] } | undefined;
+  /** The node each preemptor preempted on, per instant. */
+  const nodeOf = new Map<string, string>();
+  const judged = new Set<string>();
+
+  const onPreempted = (ev: PreemptedEvent, at: number) => {
+    const m = PREEMPTED.exec(ev.message ?? '');
+    const victimUid = ev.involvedObject?.uid;
+    if (!m || !victimUid) return;
+    const [, preemptorUid, node] = m;
+    const victim = seen.get(victimUid);
+    const preemptor = seen.get(preemptorUid);
+    const victimName = `pod "${ev.involvedObject?.namespace}/${ev.involvedObject?.name}"`;
+    if (!preemptor) {
+      report(`${victimName} was preempted by pod ${preemptorUid}, which never existed`, at);
+      return;
+    }
+    const who = `pod "${preemptor.metadata.namespace}/${preemptor.metadata.name}"`;
+    if (preemptor.spec.preemptionPolicy === 'Never') report(`${who} preempted ${victimName} although its preemptionPolicy is Never`, at);
+    if (victim && priority(victim) >= priority(preemptor)) report(`${who} (priority ${priority(preemptor)}) preempted ${victimName} of priority ${priority(victim)}`, at);
+    if (victim && victim.spec.nodeName !== node) report(`${who} preempted ${victimName} on node "${victim.spec.nodeName}" for room on node "${node}"`, at);
+    const key = `${preemptorUid}@${at}`;
+    const earlier = nodeOf.get(key);
+    if (earlier && earlier !== node) report(`${who} preempted pods on two nodes at once: "${earlier}" and "${node}"`, at);
+    nodeOf.set(key, node);
+    if (ctx.watchesPerturbed || judged.has(key) || !before || before.at !== at) return;
+    judged.add(key);
+    const asBefore = before.pods.find((p) => p.metadata.uid === preemptorUid) ?? preemptor;
+    if (asBefore.spec.nodeName) return;
+    const fit = nodeThatFits(asBefore, before.pods, before.nodes);
+    if (fit) report(`${who} preempted ${victimName} although node "${fit.metadata.name}" could take it`, at);
+  };
+
+  return {
+    onEvent(e: StoreEvent, state: View) {
+      const at = ctx.timeOf(e.revision) ?? 0;
+      if (e.key.startsWith(PODS)) {
+        const pod = e.object as Stored<Pod>;
+        const prev = e.prev as Stored<Pod> | undefined;
+        // The first victim of an instant: what the scheduler decided on is the state before its condition.
+        if (prev && e.type === 'MODIFIED' && preemptionCondition(pod) && !preemptionCondition(prev) && ctx.writerOf(e.revision)?.component === SCHEDULER && before?.at !== at) {
+          before = { at, pods: state.list<Pod>(R.pods).map((p) => (p.metadata.uid === pod.metadata.uid ? prev : p)), nodes: state.list<Node>(R.nodes) };
+        }
+        seen.set(pod.metadata.uid, pod);
+        return;
+      }
+      if (!e.key.startsWith(EVENTS) || e.type === 'DELETED') return;
+      const ev = e.object as PreemptedEvent;
+      if (ev.reason !== 'Preempted' || ctx.writerOf(e.revision)?.component !== SCHEDULER) return;
+      if (e.type === 'MODIFIED' && (ev.count ?? 1) <= ((e.prev as PreemptedEvent | undefined)?.count ?? 1)) return;
+      onPreempted(ev, at);
+    },
+  };
+}
 
 export const preemptionSafety: Invariant = {
   name: 'preemption-safety',
@@ -23,52 +132,8 @@ export const preemptionSafety: Invariant = {
   references: [
     'https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/#preemption',
     'https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/#non-preempting-priority-class',
+    'kubernetes/kubernetes pkg/scheduler/framework/preemption/preemption.go (PreemptPod: "Preempted by pod %v on node %v")',
   ],
   kind: 'safety',
-  monitor(ctx: MonitorContext, report: Report) {
-    let victims: Array<{ pod: Stored<Pod>; at: number }> = [];
-    return {
-      onEvent(e: StoreEvent, state: View) {
-        if (!e.key.startsWith(PODS) || !e.prev) return;
-        const at = ctx.timeOf(e.revision) ?? 0;
-        if (victims.length && victims[0].at !== at) victims = [];
-        const pod = e.object as Stored<Pod>;
-        const prev = e.prev as Stored<Pod>;
-        if (ctx.writerOf(e.revision)?.component !== SCHEDULER) return;
-        const deleted = e.type === 'DELETED' || (pod.metadata.deletionTimestamp && !prev.metadata.deletionTimestamp);
-        if (deleted) {
-          victims.push({ pod: prev, at });
-          return;
-        }
-        const nominated = pod.status?.nominatedNodeName;
-        if (!nominated || nominated === prev.status?.nominatedNodeName || !victims.length) return;
-        const who = `pod "${pod.metadata.namespace}/${pod.metadata.name}"`;
-        if (pod.spec.preemptionPolicy === 'Never') report(`${who} preempted pods although its preemptionPolicy is Never`, at);
-        for (const v of victims) {
-          if (v.pod.spec.nodeName !== nominated) report(`${who} was nominated to node "${nominated}" but pod "${v.pod.metadata.name}" was preempted on node "${v.pod.spec.nodeName}"`, at);
-          if ((v.pod.spec.priority ?? 0) >= (pod.spec.priority ?? 0)) {
-            report(`${who} (priority ${pod.spec.priority ?? 0}) preempted pod "${v.pod.metadata.name}" of priority ${v.pod.spec.priority ?? 0}`, at);
-          }
-        }
-        // Nothing may have fit before the victims went.
-        const nodes = state.list<Node>(R.nodes);
-        const byName = new Map(nodes.map((n) => [n.metadata.name, n]));
-        const bound = [...state.list<Pod>(R.pods).filter((p) => p.spec.nodeName && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed'), ...victims.map((v) => v.pod)];
-        const seen = new Set<string>();
-        const onNode = new Map<string, Stored<Pod>[]>();
-        const placed: Placed[] = [];
-        for (const p of bound) {
-          if (seen.has(p.metadata.uid)) continue;
-          seen.add(p.metadata.uid);
-          if (!onNode.has(p.spec.nodeName!)) onNode.set(p.spec.nodeName!, []);
-          onNode.get(p.spec.nodeName!)!.push(p);
-          const n = byName.get(p.spec.nodeName!);
-          if (n) placed.push({ pod: p, node: n });
-        }
-        const fit = nodes.find((n) => fits(pod, n, onNode.get(n.metadata.name) ?? [], placed, nodes));
-        if (fit) report(`${who} preempted ${victims.length} pods although node "${fit.metadata.name}" could take it`, at);
-        victims = [];
-      },
-    };
-  },
+  monitor,
 };
