@@ -19,6 +19,10 @@ const MOUNT_RETRY_MAX_MS = 122_000;
 /** SyncPod: mount, sandbox, then start what should run, in order. */
 export function syncPod(w: PodWorker): void {
   if (w.stopped || w.termination || w.terminalPhase) return;
+  // A pod whose status is already terminal is not set up again (SyncPod: "if the pod is terminal, we don't need to continue to
+  // setup the pod"): after a reboot, a restartPolicy Never pod whose containers ended with the machine has Failed.
+  const phase = buildPodStatus(w, w.lastStatus).phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return finishIfDone(w);
   if (!w.sandboxReady && !createSandbox(w)) return w.flush();
   const policy = w.pod.spec.restartPolicy ?? 'Always';
   for (const r of w.runs.filter((x) => x.init)) {

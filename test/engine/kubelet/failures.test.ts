@@ -124,6 +124,22 @@ describe('node failures', () => {
     expect(tc.rawEvents('default').find((e) => e.reason === 'Starting' && e.involvedObject.name === 'node-1')?.count).toBe(2);
   });
 
+  it('a rebooted node restarts the containers that may restart; a restartPolicy Never pod whose containers ended with the machine has Failed', () => {
+    const tc = testCluster({ nodes: 1 });
+    tc.create(R.pods, podManifest('always', { command: ['sleep', '3600'], image: 'busybox' }));
+    tc.create(R.pods, podManifest('never', { command: ['sleep', '3600'], image: 'busybox', spec: { restartPolicy: 'Never' } }));
+    expect(tc.pod('never')!.status?.phase).toBe('Running');
+    tc.cluster.killNode('node-1');
+    tc.cluster.reviveNode('node-1');
+    tc.advance(10 * SECOND);
+    expect(tc.pod('always')!.status?.phase).toBe('Running');
+    expect(app(tc.pod('always'))!.restartCount).toBe(1);
+    const never = tc.pod('never')!;
+    expect(never.status?.phase).toBe('Failed');
+    expect(app(never)!.state?.running).toBeUndefined();
+    expect(app(never)!.lastState?.terminated).toBeDefined();
+  });
+
   it('a cut network: no lease, no status; back, the pods deleted meanwhile are stopped', () => {
     const tc = testCluster({ nodes: 2 });
     tc.create(R.pods, podManifest('p', { spec: { nodeName: 'node-1' }, command: ['sleep', '3600'], image: 'busybox' }));
