@@ -142,4 +142,26 @@ describe('workload-bounds', () => {
     ]);
     h.dispose();
   });
+
+  it('reports a job that makes a pod after it ended, and one marked Complete while a pod still runs', () => {
+    const c = cluster({ disabledControllers: ['job-controller'] });
+    apply(c, { kind: 'job', name: 'batch', completions: 1, parallelism: 1, seconds: 60, restartPolicy: 'Never', template: { ...template, image: 'busybox:1.36' } } as WorkloadSpec);
+    c.settle();
+    const admin = c.client();
+    const h = new HistoryChecker(c, [bounds], startOf(c));
+    const job = admin.get(R.jobs, 'default', 'batch') as Stored;
+    admin.create(R.pods, owned('batch-a', job, { restartPolicy: 'Never' }));
+    const at = '2025-01-01T00:00:00Z';
+    const condition = (type: string) => ({ type, status: 'True', lastProbeTime: at, lastTransitionTime: at, reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' });
+    admin.updateStatus(R.jobs, { ...(admin.get(R.jobs, 'default', 'batch') as Stored), status: { conditions: [condition('SuccessCriteriaMet')], startTime: at } } as KubeObject);
+    admin.create(R.pods, owned('batch-b', job, { restartPolicy: 'Never' }));
+    admin.updateStatus(R.jobs, { ...(admin.get(R.jobs, 'default', 'batch') as Stored), status: { conditions: [condition('SuccessCriteriaMet'), condition('Complete')], startTime: at, completionTime: at, succeeded: 1 } } as KubeObject);
+    c.settle();
+    expect(h.advance().map((v) => v.message)).toEqual([
+      'job "default/batch" runs 2 pods (batch-a, batch-b), more than its parallelism of 1',
+      'job "default/batch" created pod "batch-b" after it had ended (SuccessCriteriaMet)',
+      'job "default/batch" was marked Complete while its pods batch-a, batch-b were still active',
+    ]);
+    h.dispose();
+  });
 });

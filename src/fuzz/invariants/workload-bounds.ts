@@ -4,7 +4,10 @@
  *
  * - A Job runs at most `parallelism` pods at once (pods not finished and not
  *   being deleted): parallelism is "the maximum desired number of pods the
- *   job should run at any given time".
+ *   job should run at any given time". It creates no pod once it has met
+ *   its success criteria or its failure target, and it is marked Complete or
+ *   Failed only when none of its pods is still active ("the Job controller
+ *   ... adds the Complete or Failed condition once all pods terminated").
  * - A DaemonSet runs at most one pod on a node, or two while its rolling
  *   update surges (maxSurge above 0): "the DaemonSet ensures that all
  *   eligible nodes run a copy of a Pod"; with maxSurge "an old and a new
@@ -25,6 +28,11 @@ import type { View } from '../../harness/view.ts';
 import type { Invariant, MonitorContext, Report } from './types.ts';
 
 const PODS = storePrefix(R.pods);
+const JOBS = storePrefix(R.jobs);
+const ENDING = ['SuccessCriteriaMet', 'FailureTarget', 'Complete', 'Failed'];
+const ENDED = ['Complete', 'Failed'];
+
+const hasCondition = (j: Job, types: readonly string[]) => (j.status?.conditions ?? []).some((c) => types.includes(c.type) && c.status === 'True');
 
 const live = (p: Pod) => !p.metadata.deletionTimestamp && !isPodTerminal(p);
 
@@ -78,8 +86,18 @@ function monitor(ctx: MonitorContext, report: Report) {
     }
   };
 
+  const checkJobEnd = (state: View, job: Stored<Job>, prev: Stored<Job> | undefined, at: number | undefined) => {
+    if (!hasCondition(job, ENDED) || (prev && hasCondition(prev, ENDED))) return;
+    const active = podsOf(state, job.metadata.namespace ?? 'default', job.metadata.uid).filter(live);
+    if (active.length) report(`job "${job.metadata.namespace}/${job.metadata.name}" was marked ${hasCondition(job, ['Complete']) ? 'Complete' : 'Failed'} while its pods ${active.map((p) => p.metadata.name).join(', ')} were still active`, at);
+  };
+
   return {
     onEvent(e: StoreEvent, state: View) {
+      if (e.key.startsWith(JOBS)) {
+        if (!ctx.watchesPerturbed && e.type !== 'DELETED') checkJobEnd(state, e.object as Stored<Job>, e.prev as Stored<Job> | undefined, ctx.timeOf(e.revision));
+        return;
+      }
       if (!e.key.startsWith(PODS)) return;
       const pod = e.object as Stored<Pod>;
       if (e.type !== 'DELETED' && isPodReady(pod) && pod.status?.phase === 'Running') everReady.add(key(pod));
@@ -91,7 +109,12 @@ function monitor(ctx: MonitorContext, report: Report) {
       const ns = pod.metadata.namespace ?? 'default';
       if (ref.kind === 'Job') {
         const job = state.get<Job>(R.jobs, ns, ref.name);
-        if (job?.metadata.uid === ref.uid) checkJob(state, job, at);
+        if (job?.metadata.uid !== ref.uid) return;
+        checkJob(state, job, at);
+        if (e.type === 'ADDED' && hasCondition(job, ENDING)) {
+          const why = (job.status?.conditions ?? []).filter((c) => ENDING.includes(c.type) && c.status === 'True').map((c) => c.type).join(', ');
+          report(`job "${ns}/${job.metadata.name}" created pod "${pod.metadata.name}" after it had ended (${why})`, at);
+        }
       } else if (ref.kind === 'DaemonSet') {
         const ds = state.get<DaemonSet>(R.daemonSets, ns, ref.name);
         if (ds?.metadata.uid === ref.uid && pod.spec.nodeName && (e.type === 'ADDED' || !(e.prev as Pod).spec.nodeName)) checkDaemonSet(state, ds, pod.spec.nodeName, at);
