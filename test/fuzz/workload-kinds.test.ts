@@ -31,7 +31,15 @@ function apply(c: Cluster, spec: WorkloadSpec): void {
   const kind = WORKLOAD_KINDS.get(spec.kind)!;
   for (const o of kind.manifest(spec)) {
     const obj = { ...o, metadata: { ...(o.metadata as object), ...(o.kind === 'PriorityClass' ? {} : { namespace: 'default' }) } } as KubeObject;
-    const type = { Service: R.services, StatefulSet: R.statefulSets, DaemonSet: R.daemonSets, Job: R.jobs, PriorityClass: R.priorityClasses }[o.kind as string]!;
+    const type = {
+      Service: R.services,
+      StatefulSet: R.statefulSets,
+      DaemonSet: R.daemonSets,
+      Job: R.jobs,
+      PriorityClass: R.priorityClasses,
+      Deployment: R.deployments,
+      HorizontalPodAutoscaler: R.horizontalPodAutoscalers,
+    }[o.kind as string]!;
     admin.create(type, obj);
   }
 }
@@ -95,6 +103,25 @@ describe('jobs', () => {
     apply(c, spec);
     c.advance(5 * 60_000);
     expect(unsettled(c)).toEqual(['job "default/batch" has not finished: 0 active, 0 succeeded, 0 failed pods']);
+  });
+});
+
+describe('deployments with an autoscaler', () => {
+  const spec = { kind: 'deployment', name: 'web', replicas: 6, maxSurge: 1, maxUnavailable: 0, template, hpa: { minReplicas: 1, maxReplicas: 3, cpuPercent: 50 } } as WorkloadSpec;
+
+  it('settle at the count their autoscaler decides (idle pods: its minimum, after the 5-minute scale-down window)', () => {
+    const c = cluster();
+    apply(c, spec);
+    c.advance(10 * 60_000);
+    expect(unsettled(c)).toEqual([]);
+    expect((c.client().get(R.deployments, 'default', 'web') as Stored & { spec: { replicas: number } }).spec.replicas).toBe(1);
+  });
+
+  it('are unsettled outside their autoscaler\'s bounds while it does not run', () => {
+    const c = cluster({ disabledControllers: ['horizontal-pod-autoscaler'] });
+    apply(c, spec);
+    c.advance(5 * 60_000);
+    expect(unsettled(c)).toEqual(['deployment "default/web" asks for 6 replicas, outside its autoscaler\'s 1..3']);
   });
 });
 

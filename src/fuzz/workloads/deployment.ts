@@ -1,13 +1,14 @@
 /**
  * Deployments: generated with a rolling-update strategy (maxSurge and
- * maxUnavailable as integers or percentages, never both zero), and settled
+ * maxUnavailable as integers or percentages, never both zero), some with a
+ * PodDisruptionBudget, a Service or a CPU HorizontalPodAutoscaler, and settled
  * when, as `kubectl rollout status` would say, the rollout is complete: the
  * controller observed the latest spec, one ReplicaSet carries the current
  * template and all the replicas, the old ones are scaled to zero, and every
  * pod that found a node runs the current image and is ready.
  */
 import fc from 'fast-check';
-import { R, controllerRef, deepEqual, isPodReady, type Deployment, type Pod, type ReplicaSet, type Stored } from '../../engine/index.ts';
+import { R, controllerRef, deepEqual, getCondition, isPodReady, type Deployment, type HorizontalPodAutoscaler, type Pod, type ReplicaSet, type Stored } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import { podTemplate, podTemplateArb } from '../arbitraries/pods.ts';
 import type { WorkloadConstraints, WorkloadKind, WorkloadSpec } from './types.ts';
@@ -22,6 +23,30 @@ export interface DeploymentSpec extends WorkloadSpec {
   readonly pdb?: { minAvailable: number | string } | { maxUnavailable: number | string };
   /** A Service (ClusterIP, port 80) selecting its pods. */
   readonly service?: boolean;
+  /** A HorizontalPodAutoscaler on CPU utilization (only for templates that request CPU). */
+  readonly hpa?: { minReplicas: number; maxReplicas: number; cpuPercent: number };
+}
+
+function hpaArb(maxReplicas: number): fc.Arbitrary<NonNullable<DeploymentSpec['hpa']>> {
+  const most = Math.max(1, Math.min(maxReplicas, 8));
+  return fc
+    .record({ minReplicas: fc.integer({ min: 1, max: Math.min(3, most) }), span: fc.integer({ min: 0, max: 4 }), cpuPercent: fc.constantFrom(50, 80) })
+    .map(({ minReplicas, span, cpuPercent }) => ({ minReplicas, maxReplicas: Math.min(most, minReplicas + span), cpuPercent }));
+}
+
+/** The autoscaler of a deployment named `name`. */
+function hpaManifest(name: string, hpa: NonNullable<DeploymentSpec['hpa']>): Record<string, unknown> {
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      minReplicas: hpa.minReplicas,
+      maxReplicas: hpa.maxReplicas,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: hpa.cpuPercent } } }],
+    },
+  };
 }
 
 /** A Service named `name` selecting `app: <app>` (ClusterIP, or headless), as `kubectl expose` makes one. */
@@ -58,6 +83,26 @@ export function withoutHash(t: unknown): unknown {
 }
 
 
+/**
+ * An autoscaler targeting the deployment keeps its replicas within
+ * minReplicas..maxReplicas (unless scaled to 0, which turns autoscaling
+ * off), and while it is able to compute its metric, at the count it last
+ * decided.
+ */
+function autoscalerDisagreement(view: View, d: Stored<Deployment>, who: string): string[] {
+  const hpa = view
+    .list<HorizontalPodAutoscaler>(R.horizontalPodAutoscalers, d.metadata.namespace)
+    .find((h) => h.spec.scaleTargetRef.kind === 'Deployment' && h.spec.scaleTargetRef.name === d.metadata.name);
+  const replicas = d.spec.replicas ?? 1;
+  if (!hpa || replicas === 0) return [];
+  const min = hpa.spec.minReplicas ?? 1;
+  if (replicas < min || replicas > hpa.spec.maxReplicas) return [`${who} asks for ${replicas} replicas, outside its autoscaler's ${min}..${hpa.spec.maxReplicas}`];
+  const active = getCondition(hpa.status?.conditions, 'ScalingActive')?.status === 'True';
+  const want = hpa.status?.desiredReplicas;
+  if (active && want !== undefined && want !== replicas) return [`${who} asks for ${replicas} replicas, but its autoscaler decided on ${want}`];
+  return [];
+}
+
 export const deploymentKind: WorkloadKind<DeploymentSpec> = {
   kind: 'deployment',
   type: R.deployments,
@@ -75,9 +120,10 @@ export const deploymentKind: WorkloadKind<DeploymentSpec> = {
         strategy: strategyArb(),
         pdb: c.pdbs ? fc.option(pdbArb(), { nil: undefined }) : fc.constant(undefined),
         service: fc.boolean(),
+        hpa: fc.option(hpaArb(c.maxReplicas), { nil: undefined, freq: 4 }),
       })
       .map(
-        ({ replicas, template, strategy, pdb, service }): DeploymentSpec => ({
+        ({ replicas, template, strategy, pdb, service, hpa }): DeploymentSpec => ({
           kind: 'deployment',
           name,
           replicas,
@@ -85,6 +131,8 @@ export const deploymentKind: WorkloadKind<DeploymentSpec> = {
           ...strategy,
           ...(pdb ? { pdb } : {}),
           ...(service ? { service } : {}),
+          // Utilization is usage over requests: without a CPU request the autoscaler has nothing to go by.
+          ...(hpa && template.cpu ? { hpa } : {}),
         }),
       );
   },
@@ -97,6 +145,7 @@ export const deploymentKind: WorkloadKind<DeploymentSpec> = {
       ...templateObjects(s.template),
       ...budget,
       ...(s.service ? [serviceManifest(s.name)] : []),
+      ...(s.hpa ? [hpaManifest(s.name, s.hpa)] : []),
       {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
@@ -111,7 +160,8 @@ export const deploymentKind: WorkloadKind<DeploymentSpec> = {
     ];
   },
 
-  pods: (s) => s.replicas,
+  // An autoscaler may take it to its maxReplicas whatever it was set to.
+  pods: (s) => (s.hpa ? Math.max(s.replicas, s.hpa.maxReplicas) : s.replicas),
 
   unsettled(view: View, obj: Stored) {
     const d = obj as Stored<Deployment>;
@@ -154,6 +204,7 @@ export const deploymentKind: WorkloadKind<DeploymentSpec> = {
         if (n !== (rs.spec.replicas ?? 1)) out.push(`replica set "${rs.metadata.name}" of ${who} has ${n} live pods, not the ${rs.spec.replicas} it asks for`);
       }
     }
+    out.push(...autoscalerDisagreement(view, d, who));
     const ready = live.filter((p) => isPodReady(p)).length;
     const updated = live.filter((p) => currentUids.has(controllerRef(p)?.uid ?? '')).length;
     const st = d.status ?? {};
