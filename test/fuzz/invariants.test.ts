@@ -201,6 +201,7 @@ describe('preemption-safety', () => {
     s.bind('default', 'victim', 'node-1');
     c.settle();
     const h = watch(c, 'preemption-safety');
+    s.patch(R.pods, 'default', 'preemptor', { status: { nominatedNodeName: 'node-2' } }, 'merge', { subresource: 'status' });
     const condition = { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: 'default-scheduler: preempting to accommodate a higher priority pod' };
     s.patch(R.pods, 'default', 'victim', { status: { conditions: [condition] } }, 'merge', { subresource: 'status' });
     const victim = s.get<Pod>(R.pods, 'default', 'victim');

@@ -9,11 +9,14 @@
  * the preemptor is nominated (asynchronous preemption), so an event, not
  * the order of writes, says whose victim a pod was.
  *
- * "Only when nothing fits" is judged on the state just before the
- * scheduler started on the victims (its first DisruptionTarget condition of
- * that instant): no node could take the preemptor, counting the pods bound
- * there and the pending pods nominated there of at least its priority, as
- * the scheduler's filters count them (addNominatedPods).
+ * "Only when nothing fits" is judged on the state the scheduler decided
+ * on: just before it nominated the preemptor (the scheduling cycle that
+ * failed and chose the victims; they are deleted afterwards, by which time
+ * pods that were terminating then may be gone). No node could take the
+ * preemptor then, counting the pods bound there (terminating ones too, as
+ * the scheduler does until they are gone) and the pending pods nominated
+ * there of at least its priority, as the filters count them
+ * (addNominatedPods).
  *
  * WARNING: with watch deliveries perturbed the scheduler decides from a
  * stale cache, and preempts for room it cannot yet see, upstream as well:
@@ -40,10 +43,6 @@ interface PreemptedEvent extends KubeObject {
 const finished = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const priority = (p: Pod) => p.spec.priority ?? 0;
 
-function preemptionCondition(p: Pod): boolean {
-  return (p.status?.conditions ?? []).some((c) => c.type === 'DisruptionTarget' && c.status === 'True' && c.reason === 'PreemptionByScheduler');
-}
-
 /** The node of `nodes` that could take `pod` among `pods`, if any, as the scheduler's filters see it. */
 function nodeThatFits(pod: Stored<Pod>, pods: readonly Stored<Pod>[], nodes: readonly Stored<Node>[]): Stored<Node> | undefined {
   const byName = new Map(nodes.map((n) => [n.metadata.name, n]));
@@ -67,8 +66,8 @@ function monitor(ctx: MonitorContext, report: Report) {
   /** Every pod seen, by uid, as last seen (deleted ones too: a victim is gone when its event is written). */
   const seen = new Map<string, Stored<Pod>>();
   for (const p of ctx.initial.list<Pod>(R.pods)) seen.set(p.metadata.uid, p);
-  /** The state before the scheduler started on the victims of an instant. */
-  let before: { at: number; pods: Stored<Pod>[]; nodes: Stored<Node>[] } | undefined;
+  /** Per preemptor, the state before the scheduler last nominated it. */
+  const decided = new Map<string, { pods: Stored<Pod>[]; nodes: Stored<Node>[] }>();
   /** The node each preemptor preempted on, per instant. */
   const nodeOf = new Map<string, string>();
   const judged = new Set<string>();
@@ -93,7 +92,8 @@ function monitor(ctx: MonitorContext, report: Report) {
     const earlier = nodeOf.get(key);
     if (earlier && earlier !== node) report(`${who} preempted pods on two nodes at once: "${earlier}" and "${node}"`, at);
     nodeOf.set(key, node);
-    if (ctx.watchesPerturbed || judged.has(key) || !before || before.at !== at) return;
+    const before = decided.get(preemptorUid);
+    if (ctx.watchesPerturbed || judged.has(key) || !before) return;
     judged.add(key);
     const asBefore = before.pods.find((p) => p.metadata.uid === preemptorUid) ?? preemptor;
     if (asBefore.spec.nodeName) return;
@@ -107,9 +107,9 @@ function monitor(ctx: MonitorContext, report: Report) {
       if (e.key.startsWith(PODS)) {
         const pod = e.object as Stored<Pod>;
         const prev = e.prev as Stored<Pod> | undefined;
-        // The first victim of an instant: what the scheduler decided on is the state before its condition.
-        if (prev && e.type === 'MODIFIED' && preemptionCondition(pod) && !preemptionCondition(prev) && ctx.writerOf(e.revision)?.component === SCHEDULER && before?.at !== at) {
-          before = { at, pods: state.list<Pod>(R.pods).map((p) => (p.metadata.uid === pod.metadata.uid ? prev : p)), nodes: state.list<Node>(R.nodes) };
+        // A nomination is written by the scheduling cycle that chose the victims: what it decided on is the state before.
+        if (prev && e.type === 'MODIFIED' && !pod.spec.nodeName && pod.status?.nominatedNodeName && ctx.writerOf(e.revision)?.component === SCHEDULER) {
+          decided.set(pod.metadata.uid, { pods: state.list<Pod>(R.pods).map((p) => (p.metadata.uid === pod.metadata.uid ? prev : p)), nodes: state.list<Node>(R.nodes) });
         }
         seen.set(pod.metadata.uid, pod);
         return;
