@@ -145,7 +145,7 @@ export function addFuzzCommand(program: Command): void {
     .description('search random clusters, workloads and faults for a history that breaks an invariant; shrink it, print how to replay it and write it as a feature')
     .option('--invariant <name>', `an invariant to check (repeatable; default all): ${[...INVARIANTS.keys()].join(', ')}`, collect)
     .option('--kind <kind>', `a workload kind to create (repeatable; default all): ${[...WORKLOAD_KINDS.keys()].join(', ')}`, collect)
-    .option('--runs <n>', 'histories to generate', positive, 200)
+    .option('--runs <n>', 'histories to generate', positive, 300)
     .option('--seed <s>', 'seed of the campaign: one seed, one campaign', seedOf, 1)
     .option('--max-nodes <n>', 'most nodes a generated cluster starts with', positive, 8)
     .option('--max-pods <n>', 'most pods its workloads ask for together', positive, 40)

@@ -14,7 +14,7 @@ import type { ScenarioStep } from './steps.ts';
 import { type ReplayToken, formatReplay } from './replay.ts';
 
 export interface CampaignOptions extends FuzzOptions {
-  /** Histories to generate; default 200. */
+  /** Histories to generate; default 300. */
   runs?: number;
   /** Seed of the campaign; default 1. */
   seed?: number;
@@ -155,7 +155,7 @@ export function runCampaign(o: CampaignOptions): CampaignResult {
   const now = o.now ?? (() => performance.now());
   const started = now();
   const tally = new Tally(started, now);
-  const runs = o.runs ?? 200;
+  const runs = o.runs ?? 300;
   const chunk = Math.max(1, o.chunk ?? 20);
   const seed = o.seed ?? 1;
   for (let i = 0, done = 0; done < runs; i++) {

@@ -21,7 +21,7 @@ interface Done {
 export async function runCampaignInWorkers(o: CampaignOptions, workers: number): Promise<CampaignResult> {
   const now = o.now ?? (() => performance.now());
   const started = now();
-  const runs = o.runs ?? 200;
+  const runs = o.runs ?? 300;
   const chunk = Math.max(1, o.chunk ?? 20);
   const chunks: number[] = [];
   for (let done = 0; done < runs; done += chunk) chunks.push(Math.min(chunk, runs - done));

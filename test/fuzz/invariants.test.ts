@@ -87,6 +87,32 @@ describe('scheduling-safety', () => {
   });
 });
 
+describe('scheduling-safety with a lagging cache', () => {
+  it('lets a pod deleted within the lag still satisfy required pod affinity, and no longer after it', () => {
+    const run = (staleness: number, waitMs: number) => {
+      const c = cluster({ scheduler: { profiles: [{ schedulerName: 'nobody' }] } });
+      const admin = c.client();
+      const s = scheduler(c);
+      admin.create(R.pods, pod('web', {}, { labels: { app: 'web' } }));
+      const affinity = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] } };
+      admin.create(R.pods, pod('db', { affinity }));
+      c.settle();
+      s.bind('default', 'web', 'node-1');
+      c.settle();
+      const h = new HistoryChecker(c, [inv('scheduling-safety')], startOf(c), { staleness, watchesPerturbed: staleness > 0 });
+      admin.delete(R.pods, 'default', 'web', { gracePeriodSeconds: 0 });
+      c.advance(waitMs);
+      s.bind('default', 'db', 'node-1');
+      c.settle();
+      return h.advance().map((v) => v.message);
+    };
+    const broken = ['pod "default/db" was bound to node "node-1" although its required pod affinity (kubernetes.io/hostname) has no matching pod in the node\'s domain'];
+    expect(run(0, 0)).toEqual(broken);
+    expect(run(1000, 500)).toEqual([]);
+    expect(run(1000, 2000)).toEqual(broken);
+  });
+});
+
 describe('node-name-set-once', () => {
   it('reports a pod moved to another node', () => {
     const c = cluster();

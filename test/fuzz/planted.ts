@@ -90,7 +90,7 @@ export const stateLeaksBetweenClusters: Partial<ClusterOptions> = {
 };
 
 /** The default campaign's budget and seed, as `npm test` runs it. */
-export const BUDGET = 200;
+export const BUDGET = 300;
 
 export function plantedCampaign(cluster: Partial<ClusterOptions>): CampaignResult {
   return runCampaign({ invariants: resolveInvariants(undefined), runs: BUDGET, seed: 1, cluster });

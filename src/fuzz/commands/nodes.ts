@@ -99,6 +99,7 @@ export const NODE_COMMANDS: readonly CommandKind[] = [
   { name: 'node-comes-back', arbitrary: () => index.map((i) => new NodeComesBack(i)) },
   { name: 'node-joins', arbitrary: () => fc.tuple(fc.constantFrom(4000, 2000, 8000), fc.constantFrom(8192, 4096, 16384)).map(([c, mem]) => new NodeJoins(c, mem)) },
   { name: 'node-removed', arbitrary: () => index.map((i) => new NodeRemoved(i)) },
-  { name: 'node-drained', arbitrary: (c) => index.map((i) => new NodeDrained(i, c.pdbs)) },
+  // Drains are where disruption budgets, evictions and rescheduling meet.
+  { name: 'node-drained', weight: 2, arbitrary: (c) => index.map((i) => new NodeDrained(i, c.pdbs)) },
   { name: 'node-uncordoned', arbitrary: () => index.map((i) => new NodeUncordoned(i)) },
 ];

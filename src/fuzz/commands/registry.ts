@@ -14,7 +14,8 @@ export const COMMANDS: ReadonlyMap<string, CommandKind> = new Map([...WORKLOAD_C
 /** Arbitraries of the named commands (all by default), for fc.commands. */
 export function commandArbitraries(ctx: CommandContext, names?: readonly string[]): Array<fc.Arbitrary<FuzzCommand>> {
   const kinds = names?.length ? names.map((n) => COMMANDS.get(n) ?? fail(n)) : [...COMMANDS.values()];
-  return kinds.map((k) => k.arbitrary(ctx));
+  // fc.commands picks among its arbitraries evenly: a kind of weight w is offered w times.
+  return kinds.flatMap((k) => Array.from({ length: k.weight ?? 1 }, () => k.arbitrary(ctx)));
 }
 
 function fail(name: string): never {

@@ -23,6 +23,8 @@ export interface CommandContext {
 /** A kind of command, as the registry holds them. */
 export interface CommandKind {
   readonly name: string;
+  /** How often histories draw it, relative to the other kinds (default 1). */
+  readonly weight?: number;
   arbitrary(ctx: CommandContext): fc.Arbitrary<FuzzCommand>;
 }
 

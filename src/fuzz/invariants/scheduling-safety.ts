@@ -9,7 +9,10 @@
  * clashes; required inter-pod (anti-)affinity holds both ways and hard
  * topology spread stays within maxSkew. Taints and cordons younger than the
  * watch lag a perturbation allows are not held against it: the scheduler
- * could not have seen them yet.
+ * could not have seen them yet. Nor are inter-pod rules that hold if the
+ * pods that went within that lag were still there: a lagging cache still
+ * shows them (a deleted pod may satisfy required affinity, or weigh in a
+ * spread).
  */
 import { R, resourceAmount, storePrefix, type Node, type Pod, type Stored, type StoreEvent } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
@@ -36,6 +39,8 @@ function monitor(ctx: MonitorContext, report: Report) {
   const since = new Map<string, Map<string, number>>();
   let withRules = 0;
 
+  /** Pods that left their node (deleted or finished), with when, for as long as a lagging cache may still show them. */
+  let gone: Array<{ pod: Stored<Pod>; node: string; at: number }> = [];
   const place = (p: Stored<Pod>, add: boolean) => {
     const node = p.spec.nodeName!;
     let m = onNode.get(node);
@@ -103,7 +108,18 @@ function monitor(ctx: MonitorContext, report: Report) {
         if (!nodeObj) continue;
         for (const p of m.values()) if (p.metadata.uid !== pod.metadata.uid) placed.push({ pod: p, node: nodeObj });
       }
-      for (const problem of interPodProblems(pod, node, placed, state.list<Node>(R.nodes))) report(`${who} although ${problem}`, at);
+      const nodes = state.list<Node>(R.nodes);
+      let problems = interPodProblems(pod, node, placed, nodes);
+      gone = gone.filter((g) => g.at >= at - ctx.staleness);
+      if (problems.length && gone.length) {
+        const stale = gone.flatMap((g) => {
+          const n = state.get<Node>(R.nodes, undefined, g.node);
+          return n && g.pod.metadata.uid !== pod.metadata.uid ? [{ pod: g.pod, node: n }] : [];
+        });
+        const asSeen = new Set(interPodProblems(pod, node, [...placed, ...stale], nodes));
+        problems = problems.filter((p) => asSeen.has(p));
+      }
+      for (const problem of problems) report(`${who} although ${problem}`, at);
     }
   };
 
@@ -120,6 +136,7 @@ function monitor(ctx: MonitorContext, report: Report) {
       const prev = e.prev as Stored<Pod> | undefined;
       if (prev?.spec.nodeName) place(prev, false);
       if (e.type !== 'DELETED' && pod.spec.nodeName && !finished(pod)) place(pod, true);
+      else if (ctx.staleness > 0 && prev?.spec.nodeName && !finished(prev)) gone.push({ pod: prev, node: prev.spec.nodeName, at });
       if (e.type === 'MODIFIED' && !prev?.spec.nodeName && pod.spec.nodeName) checkBinding(pod, state, at);
     },
   };
