@@ -35,23 +35,21 @@ export function workloadArb(name: string, c: WorkloadsConstraints = {}): fc.Arbi
 
 /**
  * Scales replica counts down, in order, so that together they stay within
- * `maxPods` on a cluster of `nodes` nodes; a workload without a replica
- * count (a DaemonSet, a Job) that does not fit is left out.
+ * `maxPods` on a cluster of `nodes` nodes; a workload that still does not
+ * fit (a DaemonSet, a Job, an autoscaler's maximum) is left out.
  */
 export function withinPodBudget(specs: WorkloadSpec[], maxPods: number, nodes = 0): WorkloadSpec[] {
   let left = maxPods;
   const out: WorkloadSpec[] = [];
   for (const s of specs) {
-    if (s.replicas === undefined) {
-      const n = workloadKind(s).pods(s, nodes);
-      if (n > left) continue;
-      left -= n;
-      out.push(s);
-      continue;
-    }
-    const replicas = Math.min(s.replicas, left);
-    left -= replicas;
-    out.push(replicas === s.replicas ? s : { ...s, replicas });
+    const kind = workloadKind(s);
+    let spec = s;
+    const over = kind.pods(spec, nodes) - left;
+    if (over > 0 && spec.replicas !== undefined) spec = { ...spec, replicas: Math.max(0, spec.replicas - over) };
+    const n = kind.pods(spec, nodes);
+    if (n > left) continue;
+    left -= n;
+    out.push(spec);
   }
   return out;
 }
