@@ -71,10 +71,11 @@ export interface ChunkLimits {
  */
 export function chunkLimits(o: FuzzOptions, index: number): ChunkLimits {
   const full = { maxNodes: o.maxNodes ?? 8, maxPods: o.maxPods ?? 40, maxCommands: o.maxCommands ?? 12 };
-  const scale = index === 0 ? 0.25 : index === 1 ? 0.5 : 1;
+  const scale = o.startSmall === false ? 1 : index === 0 ? 0.25 : index === 1 ? 0.5 : 1;
   if (scale === 1) return full;
   const at = (n: number, least: number) => Math.max(Math.min(n, least), Math.ceil(n * scale));
-  return { maxNodes: at(full.maxNodes, 2), maxPods: at(full.maxPods, 4), maxCommands: at(full.maxCommands, 2) };
+  // Never fewer nodes than every history must have.
+  return { maxNodes: Math.max(at(full.maxNodes, 2), Math.min(o.minNodes ?? 1, full.maxNodes)), maxPods: at(full.maxPods, 4), maxCommands: at(full.maxCommands, 2) };
 }
 
 /** The seed of chunk `i` of a campaign seeded `seed`. */

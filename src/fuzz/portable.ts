@@ -21,8 +21,8 @@ export type FromWorker =
 
 export function toPortable(o: FuzzOptions): PortableOptions {
   // Only what a history depends on, as JSON: functions (progress callbacks, planted faults) stay behind.
-  const { invariants, minNodes, maxNodes, maxPods, maxCommands, perturb, pdbs, kinds, commands, cluster, clusterSeed, settleMs, stayMs } = o;
-  const plain = JSON.parse(JSON.stringify({ minNodes, maxNodes, maxPods, maxCommands, perturb, pdbs, kinds, commands, cluster, clusterSeed, settleMs, stayMs })) as Omit<PortableOptions, 'invariants'>;
+  const { invariants, minNodes, maxNodes, maxPods, maxCommands, perturb, pdbs, kinds, commands, cluster, clusterSeed, startSmall, settleMs, stayMs } = o;
+  const plain = JSON.parse(JSON.stringify({ minNodes, maxNodes, maxPods, maxCommands, perturb, pdbs, kinds, commands, cluster, clusterSeed, startSmall, settleMs, stayMs })) as Omit<PortableOptions, 'invariants'>;
   return { ...plain, invariants: invariants.map((i) => i.name) };
 }
 

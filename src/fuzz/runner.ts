@@ -40,6 +40,8 @@ export interface FuzzOptions {
   cluster?: Partial<ClusterOptions>;
   /** Seed of every history's cluster; default 1, as `kubecuke test` uses. */
   clusterSeed?: number;
+  /** Whether the first chunks of a campaign make smaller histories (campaign.ts chunkLimits); default true. */
+  startSmall?: boolean;
   /** How long the eventual invariants may take to come to hold; default 15 minutes. */
   settleMs?: number;
   /** How long they must then keep holding; default 1 minute. */

@@ -4,7 +4,7 @@
  * a campaign is deterministic: the same seed explores the same histories.
  */
 import { describe, expect, it } from 'vitest';
-import { chunkSeed, runCampaign, type Progress } from '../../src/fuzz/campaign.ts';
+import { chunkLimits, chunkSeed, runCampaign, type Progress } from '../../src/fuzz/campaign.ts';
 import { INVARIANTS, resolveInvariants } from '../../src/fuzz/invariants/registry.ts';
 
 describe('the default campaign', () => {
@@ -35,6 +35,13 @@ describe('campaigns', () => {
     const { wallMs: _a, ...first } = run();
     const { wallMs: _b, ...second } = run();
     expect(second).toEqual(first);
+  });
+
+  it('start with small histories, never below the nodes every history must have', () => {
+    expect(chunkLimits({ invariants: [] }, 0)).toEqual({ maxNodes: 2, maxPods: 10, maxCommands: 3 });
+    expect(chunkLimits({ invariants: [] }, 2)).toEqual({ maxNodes: 8, maxPods: 40, maxCommands: 12 });
+    expect(chunkLimits({ invariants: [], minNodes: 8, maxNodes: 8 }, 0).maxNodes).toBe(8);
+    expect(chunkLimits({ invariants: [], startSmall: false }, 0)).toEqual({ maxNodes: 8, maxPods: 40, maxCommands: 12 });
   });
 
   it('derive a different seed for every chunk', () => {
