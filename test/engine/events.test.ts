@@ -14,7 +14,7 @@ function setup() {
   const c = createCluster({ seed: 1, nodes: 0 });
   const client = c.client();
   const rec = newRecorder(client, { component: 'test-controller', now: () => c.clock.now(), iso: (ms) => c.clock.iso(ms) }, new EventSequence());
-  const events = () => client.list<KubeEvent>(R.events, 'default').items.filter((e) => e.source?.component === 'test-controller');
+  const events = () => client.list<KubeEvent>(R.events, { namespace: 'default' }).items.filter((e) => e.source?.component === 'test-controller');
   return { rec, events };
 }
 
