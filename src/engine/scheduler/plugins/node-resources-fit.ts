@@ -115,13 +115,24 @@ const MASKED_RESOURCES = 28;
 export function insufficientMask(c: CheckedRequests, node: NodeInfo): number {
   if (c.names.length > MASKED_RESOURCES) return insufficientFor(c, node).reasons.length ? -1 : 0;
   let mask = 0;
-  const allowedPods = node.allocatable.get('pods') ?? 0;
-  if (node.pods.size + 1 > allowedPods) mask = TOO_MANY_PODS;
+  if (node.podCount + 1 > node.allowedPods) mask = TOO_MANY_PODS;
   for (let i = 0; i < c.names.length; i++) {
     const r = c.names[i];
     const want = c.amounts[i];
-    const alloc = node.allocatable.get(r) ?? 0;
-    if (want > alloc - (node.requested.get(r) ?? 0)) {
+    // CPU and memory from the NodeInfo's own fields (read for every node of every cycle), others from the sums.
+    let alloc: number;
+    let free: number;
+    if (r === 'cpu') {
+      alloc = node.allocCpu;
+      free = node.freeCpu;
+    } else if (r === 'memory') {
+      alloc = node.allocMemory;
+      free = node.freeMemory;
+    } else {
+      alloc = node.allocatable.get(r) ?? 0;
+      free = alloc - (node.requested.get(r) ?? 0);
+    }
+    if (want > free) {
       mask |= 4 << i;
       if (want > alloc) mask |= UNRESOLVABLE;
     }
