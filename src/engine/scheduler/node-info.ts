@@ -283,6 +283,16 @@ let nextGeneration = 0;
 export function currentGeneration(): number {
   return nextGeneration;
 }
+/** The node's allocatable amount of a resource (0 when it has none). */
+export function allocatableOf(n: NodeInfo, resource: string): number {
+  return resource === 'cpu' ? n.allocCpu : resource === 'memory' ? n.allocMemory : (n.allocatable.get(resource) ?? 0);
+}
+
+/** The amount of a resource the pods on the node request. */
+export function requestedOf(n: NodeInfo, resource: string): number {
+  return resource === 'cpu' ? n.reqCpu : resource === 'memory' ? n.reqMemory : (n.requested.get(resource) ?? 0);
+}
+
 const NO_TAINTS: readonly Taint[] = Object.freeze([]);
 const NO_IMAGES: ReadonlyMap<string, ImageStateSummary> = new Map();
 
@@ -322,13 +332,14 @@ export class NodeInfo {
   private shared: boolean;
   /**
    * What NodeResourcesFit reads for every node of every cycle, as plain
-   * fields of the NodeInfo: allocatable CPU (millicores) and memory, the
-   * part of them not requested, the pods on the node and how many it allows.
+   * fields of the NodeInfo: allocatable and requested CPU (millicores) and
+   * memory, the pods on the node and how many it allows (see allocatableOf,
+   * requestedOf).
    */
   allocCpu: number;
   allocMemory: number;
-  freeCpu: number;
-  freeMemory: number;
+  reqCpu: number;
+  reqMemory: number;
   podCount: number;
   allowedPods: number;
 
@@ -355,8 +366,8 @@ export class NodeInfo {
     this.shared = !!from;
     this.allocCpu = from ? from.allocCpu : 0;
     this.allocMemory = from ? from.allocMemory : 0;
-    this.freeCpu = from ? from.freeCpu : 0;
-    this.freeMemory = from ? from.freeMemory : 0;
+    this.reqCpu = from ? from.reqCpu : 0;
+    this.reqMemory = from ? from.reqMemory : 0;
     this.podCount = from ? from.podCount : 0;
     this.allowedPods = from ? from.allowedPods : 0;
     if (from) from.shared = true;
@@ -368,8 +379,8 @@ export class NodeInfo {
     this.allocCpu = this.allocatable.cpu;
     this.allocMemory = this.allocatable.memory;
     this.allowedPods = this.allocatable.pods;
-    this.freeCpu = this.allocCpu - this.requested.cpu;
-    this.freeMemory = this.allocMemory - this.requested.memory;
+    this.reqCpu = this.requested.cpu;
+    this.reqMemory = this.requested.memory;
     this.podCount = this.pods.size;
   }
 

@@ -18,7 +18,9 @@ import {
   SUCCESS,
   StateKey,
   type Status,
+  allocatableOf,
   newPodInfo,
+  requestedOf,
   scoresResource,
   status,
 } from '../framework.ts';
@@ -88,13 +90,12 @@ const FITS = { reasons: [] as string[], unresolvable: false };
 export function insufficientFor(c: CheckedRequests, node: NodeInfo): { reasons: string[]; unresolvable: boolean } {
   let reasons: string[] | undefined;
   let unresolvable = false;
-  const allowedPods = node.allocatable.get('pods') ?? 0;
-  if (node.pods.size + 1 > allowedPods) reasons = ['Too many pods'];
+  if (node.podCount + 1 > node.allowedPods) reasons = ['Too many pods'];
   for (let i = 0; i < c.names.length; i++) {
     const r = c.names[i];
     const want = c.amounts[i];
-    const alloc = node.allocatable.get(r) ?? 0;
-    if (want > alloc - (node.requested.get(r) ?? 0)) {
+    const alloc = allocatableOf(node, r);
+    if (want > alloc - requestedOf(node, r)) {
       (reasons ??= []).push(`Insufficient ${r}`);
       if (want > alloc) unresolvable = true;
     }
@@ -119,19 +120,8 @@ export function insufficientMask(c: CheckedRequests, node: NodeInfo): number {
   for (let i = 0; i < c.names.length; i++) {
     const r = c.names[i];
     const want = c.amounts[i];
-    // CPU and memory from the NodeInfo's own fields (read for every node of every cycle), others from the sums.
-    let alloc: number;
-    let free: number;
-    if (r === 'cpu') {
-      alloc = node.allocCpu;
-      free = node.freeCpu;
-    } else if (r === 'memory') {
-      alloc = node.allocMemory;
-      free = node.freeMemory;
-    } else {
-      alloc = node.allocatable.get(r) ?? 0;
-      free = alloc - (node.requested.get(r) ?? 0);
-    }
+    const alloc = allocatableOf(node, r);
+    const free = alloc - requestedOf(node, r);
     if (want > free) {
       mask |= 4 << i;
       if (want > alloc) mask |= UNRESOLVABLE;
@@ -189,7 +179,7 @@ function brokenLinear(shape: Array<{ utilization: number; score: number }>): (u:
 export function requestedWithPod(node: NodeInfo, pi: PodInfo, resource: string): number {
   if (resource === 'cpu') return node.nonZeroCpu + pi.nonZeroCpu;
   if (resource === 'memory') return node.nonZeroMemory + pi.nonZeroMemory;
-  return (node.requested.get(resource) ?? 0) + (pi.requests.get(resource) ?? 0);
+  return requestedOf(node, resource) + (pi.requests.get(resource) ?? 0);
 }
 
 export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlugin & FilterPlugin & ScorePlugin & EnqueueExtensions {
@@ -227,7 +217,7 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlug
       let total = 0;
       let weights = 0;
       for (const r of resources) {
-        const alloc = node.allocatable.get(r.name) ?? 0;
+        const alloc = allocatableOf(node, r.name);
         if (alloc === 0 || !scoresResource(pi, r.name)) continue;
         const req = requestedWithPod(node, pi, r.name);
         let s: number;
