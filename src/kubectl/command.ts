@@ -71,6 +71,17 @@ export const DRY_RUN_FLAG: FlagSpec = { name: 'dry-run', kind: 'string', noOptDe
 export const FILENAME_FLAG: FlagSpec = { name: 'filename', short: 'f', kind: 'stringSlice' };
 export const RECURSIVE_FLAG: FlagSpec = { name: 'recursive', short: 'R', kind: 'bool' };
 export const SELECTOR_FLAG: FlagSpec = { name: 'selector', short: 'l', kind: 'string' };
+export const KUSTOMIZE_FLAG: FlagSpec = { name: 'kustomize', short: 'k', kind: 'string' };
+/** genericclioptions' FileNameFlags and PrintFlags with --dry-run: what every verb that changes objects from files or names takes. */
+export const MUTATION_FLAGS: readonly FlagSpec[] = [
+  FILENAME_FLAG,
+  RECURSIVE_FLAG,
+  OUTPUT_FLAG,
+  DRY_RUN_FLAG,
+  KUSTOMIZE_FLAG,
+  { name: 'show-managed-fields', kind: 'bool' },
+  { name: 'template', kind: 'string' },
+];
 export const ALL_NAMESPACES_FLAG: FlagSpec = { name: 'all-namespaces', short: 'A', kind: 'bool' };
 
 export type DryRun = 'none' | 'client' | 'server';

@@ -29,6 +29,12 @@ export class AggregateError extends Error {
   }
 }
 
+/** Throws what a command collected while it went on past failures: the one error, or all of them (utilerrors.NewAggregate). */
+export function throwAll(errors: readonly unknown[]): void {
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError([...errors]);
+}
+
 /** cmdutil.UsageErrorf: the message and a pointer to the command's help. */
 export function usageError(commandPath: string, message: string): KubectlError {
   return new KubectlError(`${message}\nSee '${commandPath} -h' for help and examples`);

@@ -44,16 +44,24 @@ export function nodeSelectorTermMatches(term: NodeSelectorTerm, node: Pick<Node,
   const fields = term.matchFields ?? [];
   if (!exprs.length && !fields.length) return false;
   const labels = node.metadata.labels ?? {};
-  for (const e of exprs) if (!requirementMatches(e, labels[e.key])) return false;
+  for (const e of exprs) if (!requirementMatches(e, Object.prototype.hasOwnProperty.call(labels, e.key) ? labels[e.key] : undefined)) return false;
   for (const f of fields) if (!requirementMatches(f, f.key === 'metadata.name' ? node.metadata.name : undefined)) return false;
   return true;
 }
 
+/** A node selector (ORed terms) matches a node. */
+export function nodeSelectorMatches(terms: readonly NodeSelectorTerm[], node: Pick<Node, 'metadata'>): boolean {
+  return terms.some((t) => nodeSelectorTermMatches(t, node));
+}
+
 /** GetRequiredNodeAffinity(pod).Match(node): the nodeSelector and the required terms hold. */
 export function requiredNodeAffinityMatches(pod: Pick<Pod, 'spec'>, node: Pick<Node, 'metadata'>): boolean {
-  const labels = node.metadata.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const sel = pod.spec.nodeSelector;
+  if (sel) {
+    const labels = node.metadata.labels ?? {};
+    for (const k in sel) if (labels[k] !== sel[k]) return false;
+  }
   const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (required && !(required.nodeSelectorTerms ?? []).some((t) => nodeSelectorTermMatches(t, node))) return false;
+  if (required && !nodeSelectorMatches(required.nodeSelectorTerms ?? [], node)) return false;
   return true;
 }

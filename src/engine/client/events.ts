@@ -4,6 +4,8 @@
  * (same source, object, type, reason and message) update the first one's
  * count and lastTimestamp instead of creating another, as the event
  * correlator does; this is what `kubectl describe` shows as "(x4 over 2m)".
+ * The correlator remembers the 4096 most recently seen series
+ * (maxLruCacheEntries); an older series starts again with a new event.
  */
 import { R } from '../api/kinds.ts';
 import type { KubeEvent, KubeObject, ObjectReference } from '../api/types.ts';
@@ -53,6 +55,9 @@ export function objectReference(obj: KubeObject, fieldPath?: string): ObjectRefe
   return ref;
 }
 
+/** maxLruCacheEntries of client-go's events_cache.go. */
+export const EVENT_CACHE_ENTRIES = 4096;
+
 export function newRecorder(client: Client, opts: RecorderOptions, seq: EventSequence): EventRecorder {
   // The correlator's cache: aggregation key -> name of the event that counts repeats.
   const seen = new Map<string, { name: string; namespace: string; count: number }>();
@@ -63,6 +68,11 @@ export function newRecorder(client: Client, opts: RecorderOptions, seq: EventSeq
       const key = [opts.component, opts.host ?? '', ref.kind, ref.namespace ?? '', ref.name, ref.uid, ref.apiVersion, fieldPath ?? '', type, reason, message].join('\u0000');
       const now = opts.now();
       const prior = seen.get(key);
+      if (prior) {
+        // Most recently used last: the first entry is the one to forget.
+        seen.delete(key);
+        seen.set(key, prior);
+      }
       try {
         if (prior) {
           prior.count++;
@@ -88,6 +98,7 @@ export function newRecorder(client: Client, opts: RecorderOptions, seq: EventSeq
         };
         client.create(R.events, ev);
         seen.set(key, { name, namespace, count: 1 });
+        if (seen.size > EVENT_CACHE_ENTRIES) seen.delete(seen.keys().next().value!);
       } catch (e) {
         // Events are best effort: a refused event is dropped, and a vanished one starts a new series.
         if (prior && isStatusError(e, 'NotFound')) seen.delete(key);

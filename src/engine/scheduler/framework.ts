@@ -27,6 +27,8 @@ export {
   Resource,
   type Resources,
   currentGeneration,
+  allocatableOf,
+  requestedOf,
   type WeightedAffinityTerm,
 } from './node-info.ts';
 

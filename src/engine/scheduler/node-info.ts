@@ -283,6 +283,16 @@ let nextGeneration = 0;
 export function currentGeneration(): number {
   return nextGeneration;
 }
+/** The node's allocatable amount of a resource (0 when it has none). */
+export function allocatableOf(n: NodeInfo, resource: string): number {
+  return resource === 'cpu' ? n.allocCpu : resource === 'memory' ? n.allocMemory : (n.allocatable.get(resource) ?? 0);
+}
+
+/** The amount of a resource the pods on the node request. */
+export function requestedOf(n: NodeInfo, resource: string): number {
+  return resource === 'cpu' ? n.reqCpu : resource === 'memory' ? n.reqMemory : (n.requested.get(resource) ?? 0);
+}
+
 const NO_TAINTS: readonly Taint[] = Object.freeze([]);
 const NO_IMAGES: ReadonlyMap<string, ImageStateSummary> = new Map();
 
@@ -320,6 +330,18 @@ export class NodeInfo {
   taints: readonly Taint[];
   /** Set while pods and the sums are shared with a copy (or the original). */
   private shared: boolean;
+  /**
+   * What NodeResourcesFit reads for every node of every cycle, as plain
+   * fields of the NodeInfo: allocatable and requested CPU (millicores) and
+   * memory, the pods on the node and how many it allows (see allocatableOf,
+   * requestedOf).
+   */
+  allocCpu: number;
+  allocMemory: number;
+  reqCpu: number;
+  reqMemory: number;
+  podCount: number;
+  allowedPods: number;
 
   /** A NodeInfo of the node without pods, or (with `from`) a copy of another (NodeInfo.Snapshot). */
   constructor(node: Stored<Node>, from?: NodeInfo) {
@@ -342,8 +364,24 @@ export class NodeInfo {
     this.unschedulable = from ? from.unschedulable : false;
     this.taints = from ? from.taints : NO_TAINTS;
     this.shared = !!from;
+    this.allocCpu = from ? from.allocCpu : 0;
+    this.allocMemory = from ? from.allocMemory : 0;
+    this.reqCpu = from ? from.reqCpu : 0;
+    this.reqMemory = from ? from.reqMemory : 0;
+    this.podCount = from ? from.podCount : 0;
+    this.allowedPods = from ? from.allowedPods : 0;
     if (from) from.shared = true;
     else this.setNode(node);
+  }
+
+  /** Brings the plain resource fields up to date with allocatable, requested and pods. */
+  private resum(): void {
+    this.allocCpu = this.allocatable.cpu;
+    this.allocMemory = this.allocatable.memory;
+    this.allowedPods = this.allocatable.pods;
+    this.reqCpu = this.requested.cpu;
+    this.reqMemory = this.requested.memory;
+    this.podCount = this.pods.size;
   }
 
   /** A number remembered under `key` since the node last changed, if any. */
@@ -369,6 +407,7 @@ export class NodeInfo {
     // A new Resource: copies may share the old one.
     this.allocatable = new Resource();
     for (const [r, q] of Object.entries((node.status?.allocatable ?? {}) as Record<string, string>)) this.allocatable.add(r, resourceAmountOf(r, q));
+    this.resum();
     this.generation = ++nextGeneration;
   }
 
@@ -401,6 +440,7 @@ export class NodeInfo {
       m.set(k, (m.get(k) ?? 0) + 1);
     }
     for (const c of pi.claims) this.pvcRefCounts.set(c, (this.pvcRefCounts.get(c) ?? 0) + 1);
+    this.resum();
     this.generation = ++nextGeneration;
   }
 
@@ -427,6 +467,7 @@ export class NodeInfo {
       if (n <= 0) this.pvcRefCounts.delete(c);
       else this.pvcRefCounts.set(c, n);
     }
+    this.resum();
     this.generation = ++nextGeneration;
     return true;
   }

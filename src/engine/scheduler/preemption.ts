@@ -18,6 +18,8 @@ export interface Candidate {
   name: string;
   victims: Stored<Pod>[];
   numPDBViolations: number;
+  /** What pickOneNodeForPreemption compares, worked out once from the victims (see victimsSummary). */
+  summary?: VictimsSummary;
 }
 
 /** What the preemption plugin decides (the PreemptionInterface of upstream). */
@@ -80,22 +82,40 @@ export function filterPodsWithPDBViolation<T extends { pod: Stored<Pod> }>(pods:
 
 const MIN_INT64 = Number.MIN_SAFE_INTEGER;
 
+/** The numbers pickOneNodeForPreemption's score functions read from a candidate's victims. */
+export interface VictimsSummary {
+  /** The highest victim priority (victims are sorted most important first), MIN_INT64 without victims. */
+  highestPriority: number;
+  /** The sum of (priority + MaxInt32 + 1) over the victims. */
+  prioritySum: number;
+  /** GetEarliestPodStartTime: the earliest start among the highest-priority victims. */
+  earliestStart: number;
+}
+
+export function victimsSummary(victims: readonly Stored<Pod>[], now: number): VictimsSummary {
+  let sum = 0;
+  for (const v of victims) sum += podPriority(v) + 2147483648;
+  return { highestPriority: victims.length ? podPriority(victims[0]) : MIN_INT64, prioritySum: sum, earliestStart: earliestStartOfHighestPriority(victims, now) };
+}
+
 /** pickOneNodeForPreemption with the default score functions, in order. */
 export function pickOneNodeForPreemption(candidates: readonly Candidate[], now: number): Candidate | undefined {
   if (!candidates.length) return undefined;
+  const summaries = new Map<Candidate, VictimsSummary>();
+  const summary = (c: Candidate) => {
+    let s = c.summary ?? summaries.get(c);
+    if (!s) summaries.set(c, (s = victimsSummary(c.victims, now)));
+    return s;
+  };
   const scores: Array<(c: Candidate) => number> = [
     (c) => -c.numPDBViolations,
     // The highest priority victim is the first one (victims are sorted most important first).
-    (c) => (c.victims.length ? -podPriority(c.victims[0]) : MIN_INT64),
+    (c) => (c.victims.length ? -summary(c).highestPriority : MIN_INT64),
     // Sum of (priority + MaxInt32 + 1): all terms positive, smaller is better.
-    (c) => {
-      let sum = 0;
-      for (const v of c.victims) sum += podPriority(v) + 2147483648;
-      return -sum;
-    },
+    (c) => -summary(c).prioritySum,
     (c) => -c.victims.length,
     // The latest start among the highest-priority victims wins.
-    (c) => earliestStartOfHighestPriority(c.victims, now),
+    (c) => summary(c).earliestStart,
   ];
   let pool = [...candidates];
   for (const f of scores) {
@@ -169,6 +189,8 @@ export class Evaluator {
   private readonly preempting = new Set<string>();
   /** The last dry run on each node (see selectVictimsRemembered). */
   private readonly dryRuns = new WeakMap<NodeInfo, { generation: number; cycle: number; nominated: string; result: VictimsResult }>();
+  /** The summary of each dry run result that named victims (results are remembered with the dry runs). */
+  private readonly summaries = new WeakMap<VictimsResult, VictimsSummary>();
   private readonly cycleNumbers = new Map<string, number>();
   private lastCycleNumber = 0;
 
@@ -233,7 +255,10 @@ export class Evaluator {
       const node = potential[(offset + i) % potential.length];
       const r = this.selectVictimsRemembered(cycleKey, state, pod, node, pdbs);
       if (r.status.code === 'Success' && r.victims.length) {
-        const c = { name: node.name, victims: r.victims, numPDBViolations: r.numPDBViolations };
+        // A remembered dry run comes with its summary (same victims at the same instant: the cycle key holds the time).
+        let summary = this.summaries.get(r);
+        if (!summary) this.summaries.set(r, (summary = victimsSummary(r.victims, this.handle.now())));
+        const c: Candidate = { name: node.name, victims: r.victims, numPDBViolations: r.numPDBViolations, summary };
         (r.numPDBViolations === 0 ? nonViolating : violating).push(c);
         if (nonViolating.length > 0 && nonViolating.length + violating.length >= numCandidates) break;
         continue;

@@ -9,8 +9,8 @@ import { StatusError, isStatusError } from '../../engine/index.ts';
 import type { Client, KubeObject, ResourceType, Stored } from '../../engine/index.ts';
 import { createThreeWayMergePatch, getLastApplied, withLastApplied, LAST_APPLIED_ANNOTATION } from '../patch-functions.ts';
 import type { Command, DryRun, Invocation } from '../command.ts';
-import { DRY_RUN_FLAG, FILENAME_FLAG, OUTPUT_FLAG, RECURSIVE_FLAG, SELECTOR_FLAG, dryRunOf, operation } from '../command.ts';
-import { AggregateError, KubectlError, withSource } from '../errors.ts';
+import { MUTATION_FLAGS, SELECTOR_FLAG, dryRunOf, operation } from '../command.ts';
+import { KubectlError, throwAll, withSource } from '../errors.ts';
 import { readManifests } from '../manifests.ts';
 import { namespaceFor } from '../builder.ts';
 import { objectName } from '../resources.ts';
@@ -127,20 +127,15 @@ function runApply(inv: Invocation): void {
       errors.push(e);
     }
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors);
+  throwAll(errors);
 }
 
 export const applyCommand: Command = {
   path: ['apply'],
   usage: 'kubectl apply (-f FILENAME | -k DIRECTORY) [options]',
   flags: [
-    FILENAME_FLAG,
-    RECURSIVE_FLAG,
-    OUTPUT_FLAG,
-    DRY_RUN_FLAG,
+    ...MUTATION_FLAGS,
     SELECTOR_FLAG,
-    { name: 'kustomize', short: 'k', kind: 'string' },
     { name: 'server-side', kind: 'bool' },
     { name: 'force-conflicts', kind: 'bool' },
     { name: 'field-manager', kind: 'string' },
@@ -155,8 +150,6 @@ export const applyCommand: Command = {
     { name: 'wait', kind: 'bool' },
     { name: 'cascade', kind: 'string', noOptDefault: 'background' },
     { name: 'openapi-patch', kind: 'bool' },
-    { name: 'show-managed-fields', kind: 'bool' },
-    { name: 'template', kind: 'string' },
     { name: 'allow-missing-template-keys', kind: 'bool' },
     { name: 'record', kind: 'bool' },
   ],

@@ -6,8 +6,8 @@
 import type { Client, KubeObject, ResourceType, Stored } from '../../engine/index.ts';
 import { withLastApplied } from '../patch-functions.ts';
 import type { Command, DryRun, Invocation } from '../command.ts';
-import { DRY_RUN_FLAG, FILENAME_FLAG, OUTPUT_FLAG, RECURSIVE_FLAG, SELECTOR_FLAG, dryRunOf, operation } from '../command.ts';
-import { AggregateError, KubectlError, usageError, withSource } from '../errors.ts';
+import { MUTATION_FLAGS, SELECTOR_FLAG, dryRunOf, operation } from '../command.ts';
+import { KubectlError, throwAll, usageError, withSource } from '../errors.ts';
 import { readManifests } from '../manifests.ts';
 import { namespaceFor } from '../builder.ts';
 import { objectName } from '../resources.ts';
@@ -44,18 +44,14 @@ function runCreate(inv: Invocation): void {
       errors.push(e);
     }
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors);
+  throwAll(errors);
 }
 
 export const createCommand: Command = {
   path: ['create'],
   usage: 'kubectl create -f FILENAME',
   flags: [
-    FILENAME_FLAG,
-    RECURSIVE_FLAG,
-    OUTPUT_FLAG,
-    DRY_RUN_FLAG,
+    ...MUTATION_FLAGS,
     SELECTOR_FLAG,
     { name: 'save-config', kind: 'bool' },
     { name: 'validate', kind: 'string', noOptDefault: 'strict' },
@@ -63,9 +59,6 @@ export const createCommand: Command = {
     { name: 'windows-line-endings', kind: 'bool' },
     { name: 'raw', kind: 'string' },
     { name: 'field-manager', kind: 'string' },
-    { name: 'kustomize', short: 'k', kind: 'string' },
-    { name: 'show-managed-fields', kind: 'bool' },
-    { name: 'template', kind: 'string' },
   ],
   run: runCreate,
 };

@@ -11,7 +11,7 @@ import type { Client, DeleteOptions, ResourceType, Stored } from '../../engine/i
 type PropagationPolicy = 'Foreground' | 'Background' | 'Orphan';
 import type { Command, Invocation } from '../command.ts';
 import { ALL_NAMESPACES_FLAG, DRY_RUN_FLAG, FILENAME_FLAG, OUTPUT_FLAG, RECURSIVE_FLAG, SELECTOR_FLAG, dryRunOf } from '../command.ts';
-import { AggregateError, KubectlError } from '../errors.ts';
+import { KubectlError, throwAll } from '../errors.ts';
 import { resolveInfos, type Info } from '../builder.ts';
 import { kindPrefix } from '../resources.ts';
 
@@ -123,8 +123,7 @@ function runDelete(inv: Invocation): void {
       errors.push(new KubectlError(`timed out waiting for the condition on ${groupResource(left.type)}/${left.name}`));
     }
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors);
+  throwAll(errors);
 }
 
 export const deleteCommand: Command = {

@@ -8,7 +8,7 @@ import { clone } from '../../engine/index.ts';
 import type { KubeObject } from '../../engine/index.ts';
 import { createMergePatch, jsonEqual } from '../patch-functions.ts';
 import type { Command, Invocation } from '../command.ts';
-import { ALL_NAMESPACES_FLAG, DRY_RUN_FLAG, FILENAME_FLAG, OUTPUT_FLAG, RECURSIVE_FLAG, SELECTOR_FLAG, dryRunOf, operation } from '../command.ts';
+import { ALL_NAMESPACES_FLAG, MUTATION_FLAGS, SELECTOR_FLAG, dryRunOf, operation } from '../command.ts';
 import { AggregateError, KubectlError } from '../errors.ts';
 import { resolveInfos } from '../builder.ts';
 import { objectName } from '../resources.ts';
@@ -129,15 +129,9 @@ const editFlags = [
   { name: 'resource-version', kind: 'string' as const },
   { name: 'field-selector', kind: 'string' as const },
   { name: 'field-manager', kind: 'string' as const },
-  { name: 'kustomize', short: 'k', kind: 'string' as const },
-  { name: 'show-managed-fields', kind: 'bool' as const },
-  { name: 'template', kind: 'string' as const },
   ALL_NAMESPACES_FLAG,
   SELECTOR_FLAG,
-  FILENAME_FLAG,
-  RECURSIVE_FLAG,
-  OUTPUT_FLAG,
-  DRY_RUN_FLAG,
+  ...MUTATION_FLAGS,
 ];
 
 export const labelCommand: Command = {

@@ -7,7 +7,7 @@ import type { PatchType } from '../../engine/index.ts';
 import { parse as parseYaml } from 'yaml';
 import { jsonEqual } from '../patch-functions.ts';
 import type { Command, Invocation } from '../command.ts';
-import { DRY_RUN_FLAG, FILENAME_FLAG, OUTPUT_FLAG, RECURSIVE_FLAG, dryRunOf, operation } from '../command.ts';
+import { MUTATION_FLAGS, dryRunOf, operation } from '../command.ts';
 import { AggregateError, KubectlError } from '../errors.ts';
 import { resolveInfos } from '../builder.ts';
 import { objectName } from '../resources.ts';
@@ -63,13 +63,7 @@ export const patchCommand: Command = {
     { name: 'subresource', kind: 'string' },
     { name: 'field-manager', kind: 'string' },
     { name: 'record', kind: 'bool' },
-    FILENAME_FLAG,
-    RECURSIVE_FLAG,
-    OUTPUT_FLAG,
-    DRY_RUN_FLAG,
-    { name: 'kustomize', short: 'k', kind: 'string' },
-    { name: 'show-managed-fields', kind: 'bool' },
-    { name: 'template', kind: 'string' },
+    ...MUTATION_FLAGS,
   ],
   run: runPatch,
 };

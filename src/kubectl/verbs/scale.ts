@@ -7,7 +7,7 @@
 import { StatusError } from '../../engine/index.ts';
 import type { Client, ResourceType, Stored } from '../../engine/index.ts';
 import type { Command, Invocation } from '../command.ts';
-import { DRY_RUN_FLAG, FILENAME_FLAG, OUTPUT_FLAG, RECURSIVE_FLAG, SELECTOR_FLAG, dryRunOf, operation } from '../command.ts';
+import { MUTATION_FLAGS, SELECTOR_FLAG, dryRunOf, operation } from '../command.ts';
 import { AggregateError, KubectlError } from '../errors.ts';
 import { resolveInfos } from '../builder.ts';
 import { objectName } from '../resources.ts';
@@ -88,13 +88,7 @@ export const scaleCommand: Command = {
     { name: 'all', kind: 'bool' },
     { name: 'timeout', kind: 'duration' },
     SELECTOR_FLAG,
-    FILENAME_FLAG,
-    RECURSIVE_FLAG,
-    OUTPUT_FLAG,
-    DRY_RUN_FLAG,
-    { name: 'kustomize', short: 'k', kind: 'string' },
-    { name: 'show-managed-fields', kind: 'bool' },
-    { name: 'template', kind: 'string' },
+    ...MUTATION_FLAGS,
   ],
   run: runScale,
 };

@@ -8,8 +8,8 @@ import { clone } from '../../engine/index.ts';
 import type { Client, KubeObject, ResourceType, Stored } from '../../engine/index.ts';
 import { createTwoWayMergePatch } from '../patch-functions.ts';
 import type { Command, Invocation } from '../command.ts';
-import { DRY_RUN_FLAG, FILENAME_FLAG, OUTPUT_FLAG, RECURSIVE_FLAG, SELECTOR_FLAG, dryRunOf, operation } from '../command.ts';
-import { AggregateError, KubectlError } from '../errors.ts';
+import { MUTATION_FLAGS, SELECTOR_FLAG, dryRunOf, operation } from '../command.ts';
+import { KubectlError, throwAll } from '../errors.ts';
 import { resolveInfos } from '../builder.ts';
 import { objectName } from '../resources.ts';
 import { resourcesAndPairs, parsePairs } from '../pairs.ts';
@@ -54,8 +54,7 @@ export function withImages(obj: KubeObject, images: ReadonlyArray<[string, strin
         }
     if (!found) errors.push(new KubectlError(`unable to find container named ${JSON.stringify(name)}`));
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors);
+  throwAll(errors);
   return copy;
 }
 
@@ -76,8 +75,7 @@ function runSetImage(inv: Invocation): void {
   if (resources.length < 1 && flags.strings('filename').length === 0) problems.push(new KubectlError('one or more resources must be specified as <resource> <name> or <resource>/<name>'));
   if (images.length < 1) problems.push(new KubectlError('at least one image update is required'));
   else if (images.length > 1 && images.some(([k]) => k === '*')) problems.push(new KubectlError('all containers are already specified by *, but saw more than one container_name=container_image pairs'));
-  if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) throw new AggregateError(problems);
+  throwAll(problems);
   const dryRun = dryRunOf(inv);
   const res = resolveInfos(inv, resources, { filenames: true, all: flags.bool('all'), selector: flags.string('selector') });
   const errors: unknown[] = [...res.errors];
@@ -104,8 +102,7 @@ function runSetImage(inv: Invocation): void {
       errors.push(new KubectlError(`failed to patch image update to pod template: ${e instanceof Error ? e.message : String(e)}`));
     }
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors);
+  throwAll(errors);
 }
 
 export const setImageCommand: Command = {
@@ -117,13 +114,7 @@ export const setImageCommand: Command = {
     { name: 'record', kind: 'bool' },
     { name: 'field-manager', kind: 'string' },
     SELECTOR_FLAG,
-    FILENAME_FLAG,
-    RECURSIVE_FLAG,
-    OUTPUT_FLAG,
-    DRY_RUN_FLAG,
-    { name: 'kustomize', short: 'k', kind: 'string' },
-    { name: 'show-managed-fields', kind: 'bool' },
-    { name: 'template', kind: 'string' },
+    ...MUTATION_FLAGS,
   ],
   run: runSetImage,
 };

@@ -8,7 +8,7 @@ import type { Client, KubeObject, Taint } from '../../engine/index.ts';
 import { createTwoWayMergePatch } from '../patch-functions.ts';
 import type { Command, Invocation } from '../command.ts';
 import { DRY_RUN_FLAG, OUTPUT_FLAG, SELECTOR_FLAG, dryRunOf, operation } from '../command.ts';
-import { AggregateError, KubectlError, usageError } from '../errors.ts';
+import { KubectlError, throwAll, usageError } from '../errors.ts';
 import { resolveType, objectName } from '../resources.ts';
 import { labelValueErrors } from './label.ts';
 import { printMutated } from './print-result.ts';
@@ -110,8 +110,7 @@ export function updateTaints(node: KubeObject, add: readonly Taint[], remove: Re
     removed = next.length !== before;
     if (!removed) errors.push(new KubectlError(`taint ${JSON.stringify(taintString(r))} not found`));
   }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors);
+  throwAll(errors);
   const op = (added && removed) || overwrite ? 'modified' : added ? 'tainted' : 'untainted';
   return { taints: next, op };
 }

@@ -113,7 +113,20 @@ describe('ImageLocality', () => {
     expect(scoreAll(plugin, pod('gcr.io/2000', 'gcr.io/10'), nodes, new CycleState())).toEqual({ node1: 0, node2: 49 });
   });
 
-  it('scores 0 on nodes that report no images (the simulated kubelet does not yet)', () => {
+  it('matches the names containerd reports, as upstream: a short Docker Hub name is not expanded', () => {
+    const cache = new SchedulerCache();
+    // What the simulated kubelet reports for nginx:1.25 (containerd's RepoDigests and RepoTags).
+    cache.addNode(withImages('node1', [[['docker.io/library/nginx@sha256:0123', 'docker.io/library/nginx:1.25'], 500 * MB]]));
+    cache.addNode(withImages('node2', []));
+    const plugin = imageLocality({ nodes: () => cache.nodes() });
+    const nodes = [...cache.nodes()];
+    const pod = (image: string) => podOf('p', {}, { containers: [{ name: 'c', image }] });
+    // (500/2 - 23) * 100 / (1000 - 23) = 23.
+    expect(scoreAll(plugin, pod('docker.io/library/nginx:1.25'), nodes, new CycleState())).toEqual({ node1: 23, node2: 0 });
+    expect(scoreAll(plugin, pod('nginx:1.25'), nodes, new CycleState())).toEqual({ node1: 0, node2: 0 });
+  });
+
+  it('scores 0 on nodes that report no images', () => {
     const n = new NodeInfo(node({ name: 'a' }));
     expect(scoreAll(imageLocality({ nodes: () => [n] }), podOf('p'), [n], new CycleState())).toEqual({ a: 0 });
   });

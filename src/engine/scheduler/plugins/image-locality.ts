@@ -4,7 +4,11 @@
  * that have it, scaled between 23 MB and 1000 MB per container.
  *
  * The kubelets report the images they pulled in node status.images (largest
- * first, at most 50), with the sizes the simulated runtime gives them.
+ * first, at most 50), with the sizes the simulated runtime gives them, under
+ * the names containerd gives them (docker.io/library/nginx:1.25 and its
+ * digest). As upstream (whose normalizedImageName leaves this case as a
+ * TODO), a pod's image is matched as written with `:latest` added, so
+ * `nginx:1.25` does not match `docker.io/library/nginx:1.25`.
  */
 import { type NodeInfo, type ScorePlugin, type Handle, MAX_NODE_SCORE } from '../framework.ts';
 import type { Pod } from '../../api/types.ts';

@@ -7,7 +7,8 @@
  * weights of the preferred terms (the pod's and the profile's) a node
  * matches, normalized to 0..100.
  */
-import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, Stored } from '../../api/types.ts';
+import type { Node, NodeSelectorTerm, Pod, Stored } from '../../api/types.ts';
+import { nodeSelectorMatches, nodeSelectorTermMatches as termMatches, requiredNodeAffinityMatches as podMatchesNodeSelectorAndAffinity } from '../../api/node-selector.ts';
 import {
   Action,
   type EnqueueExtensions,
@@ -44,65 +45,8 @@ export interface NodeAffinityArgs {
   };
 }
 
-/** strconv.ParseInt(s, 10, 64): an optional sign and decimal digits only, within int64. */
-function parseInt64(s: string): bigint | undefined {
-  if (!/^[+-]?[0-9]+$/.test(s)) return undefined;
-  const n = BigInt(s);
-  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : undefined;
-}
-
-function requirementMatches(r: NodeSelectorRequirement, value: string | undefined): boolean {
-  const has = value !== undefined;
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In':
-      return has && values.includes(value!);
-    case 'NotIn':
-      return !has || !values.includes(value!);
-    case 'Exists':
-      return has;
-    case 'DoesNotExist':
-      return !has;
-    case 'Gt':
-    case 'Lt': {
-      if (!has || values.length !== 1) return false;
-      const a = parseInt64(value!);
-      const b = parseInt64(values[0]);
-      if (a === undefined || b === undefined) return false;
-      return r.operator === 'Gt' ? a > b : a < b;
-    }
-    default:
-      return false;
-  }
-}
-
-/** A node selector term matches when all of its expressions and fields match; an empty term matches nothing. */
-export function termMatches(term: NodeSelectorTerm, node: Pick<Node, 'metadata'>): boolean {
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (!exprs.length && !fields.length) return false;
-  const labels = node.metadata.labels ?? {};
-  for (const e of exprs) if (!requirementMatches(e, Object.prototype.hasOwnProperty.call(labels, e.key) ? labels[e.key] : undefined)) return false;
-  for (const f of fields) if (!requirementMatches(f, f.key === 'metadata.name' ? node.metadata.name : undefined)) return false;
-  return true;
-}
-
-/** A node selector (ORed terms) matches a node. */
-export function nodeSelectorMatches(terms: readonly NodeSelectorTerm[], node: Pick<Node, 'metadata'>): boolean {
-  return terms.some((t) => termMatches(t, node));
-}
-
-/** GetRequiredNodeAffinity(pod).Match: the pod's nodeSelector and required node affinity both hold on the node. */
-export function podMatchesNodeSelectorAndAffinity(pod: Pick<Pod, 'spec'>, node: Pick<Node, 'metadata'>): boolean {
-  const sel = pod.spec.nodeSelector;
-  if (sel) {
-    const labels = node.metadata.labels ?? {};
-    for (const k in sel) if (labels[k] !== sel[k]) return false;
-  }
-  const required = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (required && !nodeSelectorMatches(required.nodeSelectorTerms ?? [], node)) return false;
-  return true;
-}
+/** The node selector matching of component-helpers' nodeaffinity, shared with the DaemonSet controller. */
+export { nodeSelectorTermMatches as termMatches, nodeSelectorMatches, requiredNodeAffinityMatches as podMatchesNodeSelectorAndAffinity } from '../../api/node-selector.ts';
 
 /** PreferredSchedulingTerms.Score: the sum of the weights of matching terms (weight 0 ignored). */
 function preferredScore(terms: readonly PreferredTerm[], node: Pick<Node, 'metadata'>): number {

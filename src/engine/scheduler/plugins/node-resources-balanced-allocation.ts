@@ -4,7 +4,7 @@
  * standard deviation of the requested fractions). Best-effort pods are not
  * scored.
  */
-import { type PreScorePlugin, type ScorePlugin, MAX_NODE_SCORE, SKIP, SUCCESS, StateKey, type PodInfo, newPodInfo, scoresResource } from '../framework.ts';
+import { type PreScorePlugin, type ScorePlugin, MAX_NODE_SCORE, SKIP, SUCCESS, StateKey, type PodInfo, allocatableOf, newPodInfo, requestedOf, scoresResource } from '../framework.ts';
 import type { ResourceSpec } from './node-resources-fit.ts';
 
 export const NODE_RESOURCES_BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
@@ -31,9 +31,9 @@ export function nodeResourcesBalancedAllocation(args: { resources?: ResourceSpec
       const fractions = scratch;
       let n = 0;
       for (const r of resources) {
-        const alloc = node.allocatable.get(r.name) ?? 0;
+        const alloc = allocatableOf(node, r.name);
         if (alloc === 0 || !scoresResource(pi, r.name)) continue;
-        const req = (node.requested.get(r.name) ?? 0) + (pi.requests.get(r.name) ?? 0);
+        const req = requestedOf(node, r.name) + (pi.requests.get(r.name) ?? 0);
         fractions[n++] = Math.min(1, req / alloc);
       }
       let std = 0;

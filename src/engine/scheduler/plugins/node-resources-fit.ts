@@ -18,7 +18,9 @@ import {
   SUCCESS,
   StateKey,
   type Status,
+  allocatableOf,
   newPodInfo,
+  requestedOf,
   scoresResource,
   status,
 } from '../framework.ts';
@@ -88,13 +90,12 @@ const FITS = { reasons: [] as string[], unresolvable: false };
 export function insufficientFor(c: CheckedRequests, node: NodeInfo): { reasons: string[]; unresolvable: boolean } {
   let reasons: string[] | undefined;
   let unresolvable = false;
-  const allowedPods = node.allocatable.get('pods') ?? 0;
-  if (node.pods.size + 1 > allowedPods) reasons = ['Too many pods'];
+  if (node.podCount + 1 > node.allowedPods) reasons = ['Too many pods'];
   for (let i = 0; i < c.names.length; i++) {
     const r = c.names[i];
     const want = c.amounts[i];
-    const alloc = node.allocatable.get(r) ?? 0;
-    if (want > alloc - (node.requested.get(r) ?? 0)) {
+    const alloc = allocatableOf(node, r);
+    if (want > alloc - requestedOf(node, r)) {
       (reasons ??= []).push(`Insufficient ${r}`);
       if (want > alloc) unresolvable = true;
     }
@@ -115,13 +116,13 @@ const MASKED_RESOURCES = 28;
 export function insufficientMask(c: CheckedRequests, node: NodeInfo): number {
   if (c.names.length > MASKED_RESOURCES) return insufficientFor(c, node).reasons.length ? -1 : 0;
   let mask = 0;
-  const allowedPods = node.allocatable.get('pods') ?? 0;
-  if (node.pods.size + 1 > allowedPods) mask = TOO_MANY_PODS;
+  if (node.podCount + 1 > node.allowedPods) mask = TOO_MANY_PODS;
   for (let i = 0; i < c.names.length; i++) {
     const r = c.names[i];
     const want = c.amounts[i];
-    const alloc = node.allocatable.get(r) ?? 0;
-    if (want > alloc - (node.requested.get(r) ?? 0)) {
+    const alloc = allocatableOf(node, r);
+    const free = alloc - requestedOf(node, r);
+    if (want > free) {
       mask |= 4 << i;
       if (want > alloc) mask |= UNRESOLVABLE;
     }
@@ -178,7 +179,7 @@ function brokenLinear(shape: Array<{ utilization: number; score: number }>): (u:
 export function requestedWithPod(node: NodeInfo, pi: PodInfo, resource: string): number {
   if (resource === 'cpu') return node.nonZeroCpu + pi.nonZeroCpu;
   if (resource === 'memory') return node.nonZeroMemory + pi.nonZeroMemory;
-  return (node.requested.get(resource) ?? 0) + (pi.requests.get(resource) ?? 0);
+  return requestedOf(node, resource) + (pi.requests.get(resource) ?? 0);
 }
 
 export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlugin & FilterPlugin & ScorePlugin & EnqueueExtensions {
@@ -216,7 +217,7 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlug
       let total = 0;
       let weights = 0;
       for (const r of resources) {
-        const alloc = node.allocatable.get(r.name) ?? 0;
+        const alloc = allocatableOf(node, r.name);
         if (alloc === 0 || !scoresResource(pi, r.name)) continue;
         const req = requestedWithPod(node, pi, r.name);
         let s: number;
