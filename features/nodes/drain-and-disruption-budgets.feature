@@ -242,3 +242,36 @@ Feature: Draining a node respects PodDisruptionBudgets
       metadata:
         name: slow
       """
+
+  Scenario: DaemonSet pods stop the drain unless ignored, and stay on the node
+    # The DaemonSet controller would put a deleted daemon pod straight back
+    # (its pods tolerate node.kubernetes.io/unschedulable), so kubectl drain
+    # refuses to evict them unless told to leave them where they are.
+    Given the following manifest is applied:
+      """
+      apiVersion: apps/v1
+      kind: DaemonSet
+      metadata:
+        name: agent
+      spec:
+        selector:
+          matchLabels:
+            app: agent
+        template:
+          metadata:
+            labels:
+              app: agent
+          spec:
+            containers:
+              - name: agent
+                image: busybox:1.36
+                command: ["sleep", "infinity"]
+      """
+    And within 1 minute 2 pods of daemonset "agent" are running
+    When I run "kubectl drain node-1"
+    Then the output contains "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): default/agent-"
+    When I drain node "node-1"
+    Then the output contains "Warning: ignoring DaemonSet-managed Pods: default/agent-"
+    And the output contains "node/node-1 drained"
+    And node "node-1" is tainted "node.kubernetes.io/unschedulable:NoSchedule"
+    And for 2 minutes 2 pods of daemonset "agent" are running
