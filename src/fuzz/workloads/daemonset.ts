@@ -145,13 +145,6 @@ export const daemonSetKind: WorkloadKind<DaemonSetSpec> = {
     }
     return out;
   },
-
-  disagreements(obj: Stored | undefined, s) {
-    const me = `daemonset "${s.name}"`;
-    if (!obj) return [`${me} does not exist`];
-    const image = (obj as Stored<DaemonSet>).spec.template.spec?.containers[0]?.image;
-    return image === s.template.image ? [] : [`${me} runs the image ${image}, but ${s.template.image} was set`];
-  },
 };
 
 /** The node a daemon pod is pinned to by its required node affinity (metadata.name In [node]), before it is bound. */

@@ -216,15 +216,4 @@ export const deploymentKind: WorkloadKind<DeploymentSpec> = {
     }
     return out;
   },
-
-  disagreements(obj: Stored | undefined, s) {
-    const who = `deployment "${s.name}"`;
-    if (!obj) return [`${who} does not exist`];
-    const d = obj as Stored<Deployment>;
-    const out: string[] = [];
-    if (d.spec.replicas !== s.replicas) out.push(`${who} asks for ${d.spec.replicas} replicas, but ${s.replicas} were set`);
-    const image = d.spec.template.spec?.containers[0]?.image;
-    if (image !== s.template.image) out.push(`${who} runs the image ${image}, but ${s.template.image} was set`);
-    return out;
-  },
 };

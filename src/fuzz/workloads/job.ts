@@ -103,8 +103,4 @@ export const jobKind: WorkloadKind<JobSpec> = {
     if (complete && (st.succeeded ?? 0) < (job.spec.completions ?? 1)) out.push(`${me} is Complete with ${st.succeeded ?? 0} succeeded pods, fewer than its ${job.spec.completions} completions`);
     return out;
   },
-
-  disagreements(obj: Stored | undefined, s) {
-    return obj ? [] : [`job "${s.name}" does not exist`];
-  },
 };

@@ -110,15 +110,4 @@ export const statefulSetKind: WorkloadKind<StatefulSetSpec> = {
     }
     return out;
   },
-
-  disagreements(obj: Stored | undefined, s) {
-    const me = `statefulset "${s.name}"`;
-    if (!obj) return [`${me} does not exist`];
-    const set = obj as Stored<StatefulSet>;
-    const out: string[] = [];
-    if (set.spec.replicas !== s.replicas) out.push(`${me} asks for ${set.spec.replicas} replicas, but ${s.replicas} were set`);
-    const image = set.spec.template.spec?.containers[0]?.image;
-    if (image !== s.template.image) out.push(`${me} runs the image ${image}, but ${s.template.image} was set`);
-    return out;
-  },
 };

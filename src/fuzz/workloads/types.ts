@@ -55,6 +55,4 @@ export interface WorkloadKind<S extends WorkloadSpec = WorkloadSpec> {
    * workload's.
    */
   unsettled(view: View, obj: Stored): string[];
-  /** Where the object's spec differs from what the user asked for (`spec`): empty when the requests took effect. */
-  disagreements(obj: Stored | undefined, spec: S): string[];
 }
