@@ -11,7 +11,7 @@ import { type PerturbationSpec, maybePerturbationArb } from './arbitraries/pertu
 import { commandArbitraries } from './commands/registry.ts';
 import { type Model, addWorkload, initialModel, nodesIn } from './commands/model.ts';
 import type { FuzzCommand } from './commands/types.ts';
-import { manifestYaml } from './commands/workloads.ts';
+import { applyWorkload } from './commands/workloads.ts';
 import { FuzzHistory, HistoryFailure } from './history.ts';
 import type { Invariant } from './invariants/types.ts';
 import { invariantSteps } from './invariant-steps.ts';
@@ -99,7 +99,7 @@ export function runScenario(s: Scenario, o: FuzzOptions): HistoryStats {
     const c = constraints(o);
     const model: Model = initialModel(s.cluster.nodes, c.maxPods!, (o.maxNodes ?? 8) + 2);
     for (const w of s.cluster.workloads) {
-      h.do(steps.apply(manifestYaml(w)));
+      h.do(applyWorkload(w));
       addWorkload(model, w);
       h.check();
     }

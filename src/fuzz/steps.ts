@@ -4,6 +4,7 @@
  * replays as a feature file, request for request. Step definitions that
  * exist for the fuzzer (steps/fuzz.steps.ts) call these same functions.
  */
+import { stringify } from 'yaml';
 import type { KubeWorld } from '../harness/world.ts';
 import { nodeComesBack, nodeDies, nodeJoins, nodeRemoved, nodesFromTable, requireNode } from '../harness/nodes.ts';
 import { crashPod, deleteObject, runOrFail } from '../harness/actions.ts';
@@ -62,7 +63,23 @@ export const steps = {
       },
     };
   },
-  apply: (yaml: string): ScenarioStep => ({ keyword: 'When', text: 'I apply the following manifest:', docString: yaml, run: (w) => void w.apply(w.readInline(yaml)) }),
+  /**
+   * `When I apply the following manifest:` with the objects `manifest` makes
+   * (fresh ones at each call). They are applied as they are; the doc string,
+   * their YAML, is written only when it is read (a counterexample's feature),
+   * and reads back as the same objects (test/fuzz/steps.test.ts).
+   */
+  apply: (manifest: () => object[]): ScenarioStep => {
+    let yaml: string | undefined;
+    return {
+      keyword: 'When',
+      text: 'I apply the following manifest:',
+      get docString() {
+        return (yaml ??= manifestText(manifest()));
+      },
+      run: (w) => void w.apply(w.inlineObjects(manifest())),
+    };
+  },
   scale: (kind: string, name: string, n: number): ScenarioStep => ({
     keyword: 'When',
     text: `I scale the ${kind} "${name}" to ${n} replica${n === 1 ? '' : 's'}`,
@@ -118,6 +135,11 @@ export const steps = {
   pass: (ms: number): ScenarioStep => ({ keyword: 'When', text: `${durationWords(ms)} pass${ms === 60_000 || ms === 1000 ? 'es' : ''}`, run: (w) => w.cluster.advance(ms) }),
   stopPerturbing: (): ScenarioStep => ({ keyword: 'When', text: 'the event loop is no longer perturbed', run: (w) => stopPerturbing(w) }),
 };
+
+/** Objects as a doc string shows them: YAML documents separated by `---`. */
+export function manifestText(objects: readonly object[]): string {
+  return objects.map((o) => stringify(o, { lineWidth: 0 })).join('---\n');
+}
 
 /** `5 minutes`, `1 minute`, `30 seconds`, `90 seconds`: as people write durations in steps. */
 export function durationWords(ms: number): string {

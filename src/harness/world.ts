@@ -28,7 +28,7 @@ import { liveView, type View } from './view.ts';
 import { type HistoryMarker, markHistory } from './time.ts';
 import { ApplyRefused, applyObjects, readManifestFile, readObjects, resolveManifest } from './manifests.ts';
 import type { ApplyOutcome } from '../kubectl/verbs/apply.ts';
-import type { ManifestObject } from '../kubectl/manifests.ts';
+import { type ManifestObject, manifestObjects } from '../kubectl/manifests.ts';
 
 /** worldParameters a run can pass (kubecuke test --seed, tests that change upstream timings). */
 export interface KubecukeParameters {
@@ -168,8 +168,17 @@ export class KubeWorld extends World<KubecukeParameters> {
 
   /** Objects of a doc string; YAML errors name the feature file and the line in it. */
   readInline(text: string): ManifestObject[] {
+    return readObjects(text, this.inlineSource(), this.docStringLine);
+  }
+
+  /** Objects of a doc string already parsed (a fuzzed history's), named as readInline names them. */
+  inlineObjects(values: readonly unknown[]): ManifestObject[] {
+    return manifestObjects(values, this.inlineSource());
+  }
+
+  private inlineSource(): string {
     const where = this.docStringLine !== undefined ? `${this.featureUri}:${this.docStringLine}` : this.featureUri || 'the feature';
-    return readObjects(text, `the manifest at ${where}`, this.docStringLine);
+    return `the manifest at ${where}`;
   }
 
   /** Applies objects as `kubectl apply` does, the cluster running between requests, then settles. */

@@ -109,6 +109,13 @@ export function parseManifests(text: string, source: string): ManifestObject[] {
   return out;
 }
 
+/** Objects already parsed (from a YAML or JSON document each), checked and typed as parseManifests does. */
+export function manifestObjects(values: readonly unknown[], source: string): ManifestObject[] {
+  const out: ManifestObject[] = [];
+  for (const v of values) objectsOf(v, source, out);
+  return out;
+}
+
 /** Reads every object named by `-f` paths, in order. */
 export function readManifests(ctx: KubectlContext, paths: readonly string[], recursive = false): ManifestObject[] {
   const out: ManifestObject[] = [];

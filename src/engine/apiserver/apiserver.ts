@@ -236,11 +236,13 @@ export class ApiServer {
 
     let next: Mutable;
     if (status) {
-      // The status subresource changes status only.
-      next = { ...(clone(old) as Mutable), status: (obj as { status?: unknown }).status };
+      // The status subresource changes status only. The rest is the stored
+      // object's, shared (it is frozen) rather than copied; only its metadata
+      // is written to below.
+      next = { ...(old as Mutable), metadata: { ...old.metadata }, status: (obj as { status?: unknown }).status };
     } else {
       next = obj;
-      if (type.statusSubresource) (next as { status?: unknown }).status = clone((old as { status?: unknown }).status);
+      if (type.statusSubresource) (next as { status?: unknown }).status = (old as { status?: unknown }).status;
     }
     // System fields are the store's, not the client's.
     next.metadata.namespace = ns;
@@ -289,7 +291,8 @@ export class ApiServer {
   ): Stored {
     const key = storeKey(type, ns, name);
     const semantic = status ? validateStatusUpdate(type, next, old) : validateUpdate(type, next, old);
-    this.refuseIfInvalid(type, ns, name, this.validationErrors(type, next, semantic), user, verb);
+    // Through the status subresource only status changes, which the schema does not judge.
+    this.refuseIfInvalid(type, ns, name, status ? semantic : this.validationErrors(type, next, semantic), user, verb);
     this.runAdmission('validate', 'UPDATE', type, next, old, user, opts, ns, name, status ? 'status' : undefined);
 
     // An update that changes nothing is not written (no new revision, no watch event).
@@ -569,7 +572,7 @@ export class ApiServer {
    */
   private validationErrors(type: ResourceType, obj: KubeObject, semantic: FieldError[]): FieldError[] {
     if (semantic.length) return semantic;
-    return schemaCheck(type, obj).filter((e) => e.field !== 'status' && !e.field.startsWith('status.'));
+    return (obj as { status?: unknown }).status === undefined ? schemaCheck(type, obj) : schemaCheck(type, { ...obj, status: undefined } as KubeObject);
   }
 
   private refuseIfInvalid(type: ResourceType, ns: string | undefined, name: string, errors: FieldError[], user: Identity, verb: AuditEntry['verb']): void {

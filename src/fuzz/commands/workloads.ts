@@ -4,23 +4,24 @@
  */
 import fc from 'fast-check';
 import { R, controllerRef, type Deployment, type ReplicaSet } from '../../engine/index.ts';
-import { stringify } from 'yaml';
 import type { WorkloadSpec } from '../workloads/types.ts';
 import { workloadKind } from '../workloads/registry.ts';
 import { WORKLOAD_NAMES, workloadArb } from '../arbitraries/workloads.ts';
 import { IMAGES } from '../arbitraries/pods.ts';
 import { controllerRevisions, revisionTemplate } from '../../kubectl/history.ts';
-import { steps } from '../steps.ts';
+import { type ScenarioStep, manifestText, steps } from '../steps.ts';
 import type { FuzzHistory } from '../history.ts';
 import { type Model, addWorkload, desiredPods, newRevision, podsFor } from './model.ts';
 import { type CommandContext, type CommandKind, type FuzzCommand, pick } from './types.ts';
 
 /** The manifest of a workload, as the feature's doc string shows it. */
 export function manifestYaml(spec: WorkloadSpec): string {
-  return workloadKind(spec)
-    .manifest(spec)
-    .map((o) => stringify(o, { lineWidth: 0 }))
-    .join('---\n');
+  return manifestText(workloadKind(spec).manifest(spec));
+}
+
+/** `When I apply the following manifest:` with the workload's objects. */
+export function applyWorkload(spec: WorkloadSpec): ScenarioStep {
+  return steps.apply(() => workloadKind(spec).manifest(spec));
 }
 
 export class ApplyWorkload implements FuzzCommand {
@@ -29,7 +30,7 @@ export class ApplyWorkload implements FuzzCommand {
     return !m.workloads.has(this.spec.name) && desiredPods(m as Model) + podsFor(m as Model, this.spec) <= m.maxPods;
   }
   run(m: Model, h: FuzzHistory): void {
-    h.do(steps.apply(manifestYaml(this.spec)));
+    h.do(applyWorkload(this.spec));
     addWorkload(m, this.spec);
     h.check();
   }
