@@ -104,10 +104,12 @@ export function checkSettles(world: KubeWorld, names: readonly string[], withinM
       if (!problems.length && since === undefined) since = cluster.clock.now();
     }
     if (since !== undefined && cluster.clock.now() - since >= forMs) return;
+    // Holding must begin within the deadline: what keeps changing past it never comes to hold.
+    const late = since !== undefined && since > deadline;
     const limit = since !== undefined ? since + forMs : deadline;
-    if (!cluster.clock.step(limit)) {
-      cluster.clock.advanceTo(limit);
-      if (since !== undefined) continue;
+    if (late || !cluster.clock.step(limit)) {
+      if (!late) cluster.clock.advanceTo(limit);
+      if (since !== undefined && !late) continue;
       const which = names.length === 1 ? `the invariant "${names[0]}" did` : `the invariants ${names.map((n) => `"${n}"`).join(', ')} did`;
       throw new CheckFailed(
         `${which} not come to hold for ${humanDuration(forMs)} within ${humanDuration(withinMs)} (at ${formatOffset(cluster.clock.now())}): ${invs.map((i) => i.summary).join('; ')}\n` +

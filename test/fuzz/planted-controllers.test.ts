@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCampaign } from '../../src/fuzz/campaign.ts';
 import { resolveInvariants } from '../../src/fuzz/invariants/registry.ts';
-import { BUDGET, broken, budgetAllowsOneTooMany, informerForgetsRelist, plantedCampaign, rolloutOvershootsSurge, stateLeaksBetweenClusters } from './planted.ts';
+import { BUDGET, broken, budgetAllowsOneTooMany, cronJobKeepsEveryJob, informerForgetsRelist, plantedCampaign, rolloutOvershootsSurge, stateLeaksBetweenClusters } from './planted.ts';
 
 describe('planted faults in controllers', () => {
   it('finds a rollout that overshoots maxSurge, down to a few steps', () => {
@@ -30,6 +30,14 @@ describe('planted faults in controllers', () => {
     expect(r.failure!.violations[0].message).toMatch(/^the same steps (gave another trace|failed the second time)/);
     // A fault that is itself not deterministic may shrink less far: fast-check re-runs candidates and the fault moves under it.
     expect(r.failure!.steps.length).toBeLessThanOrEqual(8);
+  });
+
+  it('finds a cron job controller whose job deletions do nothing', () => {
+    const r = plantedCampaign(cronJobKeepsEveryJob);
+    expect(broken(r)).toEqual(['eventual-stability']);
+    expect(r.failure!.violations[0].message).toMatch(/cronjob "default\/\w+" keeps \d+ (completed|failed) jobs \(.*\), more than its (successful|failed)JobsHistoryLimit of \d/);
+    expect(r.failure!.steps.some((s) => s.docString?.includes('kind: CronJob'))).toBe(true);
+    expect(r.failure!.steps.length).toBeLessThanOrEqual(5);
   });
 
   it('finds a disruption controller that allows one eviction too many, with budgets in the campaign', () => {

@@ -119,3 +119,18 @@ export const budgetAllowsOneTooMany: Partial<ClusterOptions> = {
     return { name: c.name, setup: (ctx) => c.setup({ ...ctx, client: generous(ctx.client) }), reconcile: (key, ctx) => c.reconcile(key, { ...ctx, client: generous(ctx.client) }) };
   },
 };
+
+/** A CronJob controller whose deletions of jobs (beyond the history limits, or replaced) do nothing. */
+export const cronJobKeepsEveryJob: Partial<ClusterOptions> = {
+  wrapController: (c: Controller): Controller => {
+    if (c.name !== 'cronjob-controller') return c;
+    const forgetful = (client: Client): Client =>
+      new Proxy(client, {
+        get(target, prop, receiver) {
+          if (prop !== 'delete') return Reflect.get(target, prop, receiver);
+          return (type: typeof R.jobs, ...rest: unknown[]) => (type === R.jobs ? undefined : (target.delete as (...a: unknown[]) => unknown)(type, ...rest));
+        },
+      });
+    return { name: c.name, setup: (ctx) => c.setup({ ...ctx, client: forgetful(ctx.client) }), reconcile: (key, ctx) => c.reconcile(key, { ...ctx, client: forgetful(ctx.client) }) };
+  },
+};

@@ -22,5 +22,4 @@ describe('the apply step of a fuzzed history', () => {
       { seed: 7, numRuns: 300 },
     );
   });
-
 });

@@ -36,6 +36,7 @@ function apply(c: Cluster, spec: WorkloadSpec): void {
       StatefulSet: R.statefulSets,
       DaemonSet: R.daemonSets,
       Job: R.jobs,
+      CronJob: R.cronJobs,
       PriorityClass: R.priorityClasses,
       Deployment: R.deployments,
       HorizontalPodAutoscaler: R.horizontalPodAutoscalers,
@@ -106,6 +107,69 @@ describe('jobs', () => {
   });
 });
 
+describe('cronjobs', () => {
+  const spec = (over: object = {}) =>
+    ({ kind: 'cronjob', name: 'nightly', everyMinutes: 1, concurrencyPolicy: 'Allow', parallelism: 1, seconds: 10, restartPolicy: 'Never', template: { ...template, image: 'busybox:1.36' }, ...over }) as WorkloadSpec;
+  const jobsOf = (c: Cluster) => c.client().list(R.jobs, { namespace: 'default' }).items.map((j) => j.metadata.name);
+
+  it('settle while they run a job every minute, and their churn is not waited for', () => {
+    const c = cluster();
+    apply(c, spec({ successfulJobsHistoryLimit: 1 }));
+    c.advance(90_000);
+    const print = stability.fingerprint!(liveView(c));
+    for (let minute = 0; minute < 4; minute++) {
+      c.advance(60_000);
+      expect(unsettled(c)).toEqual([]);
+    }
+    // New jobs every minute, the oldest deleted beyond the history limit; none of it counts as change.
+    expect(jobsOf(c).length).toBeLessThanOrEqual(2);
+    expect(stability.fingerprint!(liveView(c))).toBe(print);
+  });
+
+  it('are unsettled when a scheduled job has not started', () => {
+    const c = cluster({ disabledControllers: ['cronjob-controller'] });
+    apply(c, spec());
+    c.advance(150_000);
+    expect(unsettled(c)).toEqual(['cronjob "default/nightly" has not started the job due at 2025-01-01T00:02:00.000Z (last scheduled never)']);
+  });
+
+  it('excuse a start that Forbid holds back behind a running job, and one past its starting deadline', () => {
+    const held = cluster({ disabledControllers: ['cronjob-controller'] });
+    apply(held, spec({ concurrencyPolicy: 'Forbid' }));
+    const cj = held.client().get(R.cronJobs, 'default', 'nightly') as Stored;
+    held.client().create(R.jobs, {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'nightly-manual', namespace: 'default', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly', uid: cj.metadata.uid, controller: true }] },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 600'] }] } } },
+    } as KubeObject);
+    held.advance(150_000);
+    expect(unsettled(held)).toEqual(['job "nightly-manual" of cronjob "default/nightly" has not finished but is not in its status.active']);
+
+    const late = cluster({ disabledControllers: ['cronjob-controller'] });
+    apply(late, spec({ startingDeadlineSeconds: 30 }));
+    // 40 s after the start due at +2m: too late to start it.
+    late.advance(160_000);
+    expect(unsettled(late)).toEqual([]);
+  });
+
+  it('are unsettled with more finished jobs than their history limits keep', () => {
+    const c = cluster({ disabledControllers: ['cronjob-controller'] });
+    apply(c, spec({ startingDeadlineSeconds: 30 }));
+    const cj = c.client().get(R.cronJobs, 'default', 'nightly') as Stored;
+    for (const n of ['a', 'b', 'c', 'd']) {
+      c.client().create(R.jobs, {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: `nightly-${n}`, namespace: 'default', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly', uid: cj.metadata.uid, controller: true }] },
+        spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 5'] }] } } },
+      } as KubeObject);
+    }
+    c.advance(160_000);
+    expect(unsettled(c)).toEqual(['cronjob "default/nightly" keeps 4 completed jobs (nightly-a, nightly-b, nightly-c, nightly-d), more than its successfulJobsHistoryLimit of 3']);
+  });
+});
+
 describe('deployments with an autoscaler', () => {
   const spec = { kind: 'deployment', name: 'web', replicas: 6, maxSurge: 1, maxUnavailable: 0, template, hpa: { minReplicas: 1, maxReplicas: 3, cpuPercent: 50 } } as WorkloadSpec;
 
@@ -135,13 +199,18 @@ describe('workload-bounds', () => {
       spec: { containers: [{ name: 'app', image: 'nginx:1.27' }], ...extra },
     }) as KubeObject;
 
-  it('is quiet on healthy stateful sets, daemon sets and jobs', () => {
+  it('is quiet on healthy stateful sets, daemon sets, jobs and cron jobs', () => {
     const c = cluster();
     const h = new HistoryChecker(c, [bounds], startOf(c));
     apply(c, { kind: 'statefulset', name: 'db', replicas: 3, podManagementPolicy: 'OrderedReady', template } as WorkloadSpec);
     apply(c, { kind: 'daemonset', name: 'agent', maxUnavailable: 0, maxSurge: 1, template } as WorkloadSpec);
     apply(c, { kind: 'job', name: 'batch', completions: 4, parallelism: 2, seconds: 10, restartPolicy: 'Never', template: { ...template, image: 'busybox:1.36' } } as WorkloadSpec);
+    for (const concurrencyPolicy of ['Forbid', 'Replace']) {
+      const cron = { kind: 'cronjob', name: `every-${concurrencyPolicy.toLowerCase()}`, everyMinutes: 1, concurrencyPolicy, parallelism: 1, seconds: 90, restartPolicy: 'Never' };
+      apply(c, { ...cron, template: { ...template, image: 'busybox:1.36' } } as WorkloadSpec);
+    }
     c.advance(5 * 60_000);
+    expect(c.client().list(R.jobs, { namespace: 'default' }).items.length).toBeGreaterThan(3);
     expect(h.advance()).toEqual([]);
     h.dispose();
   });
@@ -167,6 +236,26 @@ describe('workload-bounds', () => {
       'daemonset "default/agent" runs 2 pods on node "node-1" (agent-a, agent-b), more than 1',
       'pod "default/db-1" of statefulset "db" was created while its predecessor "db-0" had never been Running and Ready (OrderedReady)',
     ]);
+    h.dispose();
+  });
+
+  it('reports a cron job that forbids concurrent runs with two jobs running', () => {
+    const c = cluster({ disabledControllers: ['cronjob-controller'] });
+    apply(c, { kind: 'cronjob', name: 'nightly', everyMinutes: 1, concurrencyPolicy: 'Forbid', parallelism: 1, seconds: 10, restartPolicy: 'Never', template: { ...template, image: 'busybox:1.36' } } as WorkloadSpec);
+    c.settle();
+    const admin = c.client();
+    const h = new HistoryChecker(c, [bounds], startOf(c));
+    const cj = admin.get(R.cronJobs, 'default', 'nightly') as Stored;
+    for (const n of ['a', 'b']) {
+      admin.create(R.jobs, {
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: { name: `nightly-${n}`, namespace: 'default', ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly', uid: cj.metadata.uid, controller: true }] },
+        spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox:1.36' }] } } },
+      } as KubeObject);
+    }
+    c.settle();
+    expect(h.advance().map((v) => v.message)).toEqual(['cronjob "default/nightly" (concurrencyPolicy Forbid) runs 2 jobs at once (nightly-a, nightly-b)']);
     h.dispose();
   });
 

@@ -281,10 +281,12 @@ function updatePodCondition(core: SchedulerCore, pod: Stored<Pod>, reason: strin
     reason,
     message,
   };
-  const status: Record<string, unknown> = { conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), next] };
+  // util.PatchPodStatus: a strategic merge patch of what changed, by name (no UID precondition), the
+  // conditions merged by type. A pod made again under the same name keeps its other conditions.
+  const status: Record<string, unknown> = { conditions: [next] };
   if (nnnChange) status.nominatedNodeName = nominated || null;
   try {
-    core.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name, { status }, 'merge', { subresource: 'status' });
+    core.client.patch(R.pods, pod.metadata.namespace, pod.metadata.name, { status }, 'strategic', { subresource: 'status' });
   } catch (e) {
     if (!isStatusError(e, 'NotFound') && !isStatusError(e, 'Conflict')) throw e;
   }

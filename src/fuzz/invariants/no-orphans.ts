@@ -3,12 +3,19 @@
  * owner reference names an object that exists with that uid (the garbage
  * collector deletes dependents of deleted owners, in the background by
  * default), and no pod stays bound to a node that no longer exists (the
- * pod garbage collector deletes such orphaned pods).
+ * pod garbage collector deletes such orphaned pods). A dependent whose
+ * deletion is under way is given its grace period (and DELETION_SLACK_MS
+ * for its node agent to finish): a CronJob that replaces its job every
+ * minute always has a pod of the last one terminating; past that, a
+ * dependent held back (by a finalizer nobody removes) is an orphan.
  */
 import { R, resourceFor, type KubeObject, type Node, type Pod, type ResourceType, type Stored } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import type { Invariant } from './types.ts';
 import { OBSERVED } from './observer.ts';
+
+/** How long past its deletionTimestamp a dependent being deleted may take to go. */
+export const DELETION_SLACK_MS = 30_000;
 
 export const noOrphans: Invariant = {
   name: 'no-orphans',
@@ -26,6 +33,8 @@ export const noOrphans: Invariant = {
     const types = new Map<string, ResourceType | undefined>();
     for (const type of OBSERVED) {
       for (const obj of view.list<KubeObject>(type)) {
+        const going = obj.metadata.deletionTimestamp;
+        if (going && view.now <= Date.parse(going) + DELETION_SLACK_MS) continue;
         for (const ref of obj.metadata.ownerReferences ?? []) {
           const k = `${ref.apiVersion}/${ref.kind}`;
           if (!types.has(k)) types.set(k, resourceFor(ref.apiVersion, ref.kind));

@@ -10,8 +10,13 @@
  *   (every nodeSelector label; any one of the nodeSelectorTerms, all expressions of a term).
  * - Requests: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
  *   (sum of the app containers, or the largest init container if larger, plus overhead).
+ * - Volumes: https://kubernetes.io/docs/concepts/storage/persistent-volumes/#node-affinity
+ *   ("Pods that use a PV will only be scheduled to nodes that are selected by the node affinity")
+ *   and https://kubernetes.io/docs/concepts/storage/storage-classes/#volume-binding-mode
+ *   (a WaitForFirstConsumer claim is bound and provisioned once its pod is scheduled).
  */
-import { resourceAmount, type Node, type Pod, type Taint, type Toleration } from '../../engine/index.ts';
+import { R, resourceAmount, type Node, type PersistentVolume, type PersistentVolumeClaim, type Pod, type StorageClass, type Taint, type Toleration } from '../../engine/index.ts';
+import type { View } from '../../harness/view.ts';
 
 export function tolerates(t: Toleration, taint: Taint): boolean {
   if (t.effect && t.effect !== taint.effect) return false;
@@ -62,13 +67,46 @@ export function nodeSelectionProblem(node: Node, pod: Pod): string | undefined {
   }
   const terms = pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
   if (!terms) return undefined;
-  const termHolds = (term: { matchExpressions?: Expression[]; matchFields?: Expression[] }) => {
+  return termsMatch(terms, node) ? undefined : 'none of its required node affinity terms matches the node';
+}
+
+type Term = { matchExpressions?: Expression[]; matchFields?: Expression[] };
+
+/** Whether any one of the node selector terms matches the node (all expressions of a term; an empty term matches nothing). */
+function termsMatch(terms: readonly Term[], node: Node): boolean {
+  const labels = node.metadata.labels ?? {};
+  return terms.some((term) => {
     const exprs = term.matchExpressions ?? [];
     const fields = term.matchFields ?? [];
     if (!exprs.length && !fields.length) return false;
     return exprs.every((e) => expressionHolds(e, labels[e.key])) && fields.every((f) => expressionHolds(f, f.key === 'metadata.name' ? node.metadata.name : undefined));
-  };
-  return terms.some(termHolds) ? undefined : 'none of its required node affinity terms matches the node';
+  });
+}
+
+/**
+ * Why the pod's volume claims keep it off the node: a claim missing or
+ * being deleted, bound to a volume whose node affinity leaves the node
+ * out, or not bound and not waiting for its first consumer. Undefined when
+ * they do not.
+ */
+export function volumeProblem(pod: Pod, node: Node, view: Pick<View, 'get'>): string | undefined {
+  for (const v of pod.spec.volumes ?? []) {
+    const claim = v.persistentVolumeClaim?.claimName;
+    if (!claim) continue;
+    const pvc = view.get<PersistentVolumeClaim>(R.persistentVolumeClaims, pod.metadata.namespace ?? 'default', claim);
+    if (!pvc || pvc.metadata.deletionTimestamp) return `its claim "${claim}" ${pvc ? 'is being deleted' : 'does not exist'}`;
+    const volume = pvc.spec.volumeName;
+    if (!volume) {
+      const sc = pvc.spec.storageClassName ? view.get<StorageClass>(R.storageClasses, undefined, pvc.spec.storageClassName) : undefined;
+      if (sc?.volumeBindingMode === 'WaitForFirstConsumer') continue;
+      return `its claim "${claim}" is not bound`;
+    }
+    const pv = view.get<PersistentVolume>(R.persistentVolumes, undefined, volume);
+    if (!pv) return `the volume "${volume}" of its claim "${claim}" does not exist`;
+    const terms = pv.spec.nodeAffinity?.required?.nodeSelectorTerms as Term[] | undefined;
+    if (terms && !termsMatch(terms, node)) return `the node affinity of the volume "${volume}" of its claim "${claim}" does not select the node`;
+  }
+  return undefined;
 }
 
 /** Whether labels match a label selector (matchLabels and matchExpressions). An empty selector matches everything. */

@@ -16,7 +16,9 @@
  * preemptor then, counting the pods bound there (terminating ones too, as
  * the scheduler does until they are gone) and the pending pods nominated
  * there of at least its priority, as the filters count them
- * (addNominatedPods).
+ * (addNominatedPods), and the pods the scheduler has assumed on a node
+ * while their volumes are provisioned there (in its cache, and so
+ * possible victims, before they are bound).
  *
  * WARNING: with watch deliveries perturbed the scheduler decides from a
  * stale cache, and preempts for room it cannot yet see, upstream as well:
@@ -26,6 +28,7 @@ import { R, storePrefix, type KubeObject, type Node, type Pod, type Stored, type
 import type { View } from '../../harness/view.ts';
 import type { Invariant, MonitorContext, Report } from './types.ts';
 import { fits } from './scheduler-liveness.ts';
+import { AssumedPods } from './assumed-pods.ts';
 import type { Placed } from './pod-topology.ts';
 
 const PODS = storePrefix(R.pods);
@@ -44,7 +47,7 @@ const finished = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase 
 const priority = (p: Pod) => p.spec.priority ?? 0;
 
 /** The node of `nodes` that could take `pod` among `pods`, if any, as the scheduler's filters see it. */
-function nodeThatFits(pod: Stored<Pod>, pods: readonly Stored<Pod>[], nodes: readonly Stored<Node>[]): Stored<Node> | undefined {
+function nodeThatFits(pod: Stored<Pod>, pods: readonly Stored<Pod>[], nodes: readonly Stored<Node>[], assumedOn: ReadonlyMap<string, string>, volumes: Pick<View, 'get'>): Stored<Node> | undefined {
   const byName = new Map(nodes.map((n) => [n.metadata.name, n]));
   const onNode = new Map<string, Stored<Pod>[]>();
   const placed: Placed[] = [];
@@ -52,14 +55,14 @@ function nodeThatFits(pod: Stored<Pod>, pods: readonly Stored<Pod>[], nodes: rea
     if (p.metadata.uid === pod.metadata.uid || finished(p)) continue;
     // Pending pods nominated to a node hold room there for pods of lower or equal priority.
     const nominated = !p.spec.nodeName && p.status?.nominatedNodeName && priority(p) >= priority(pod) ? p.status.nominatedNodeName : undefined;
-    const where = p.spec.nodeName ?? nominated;
+    const where = p.spec.nodeName ?? assumedOn.get(p.metadata.uid) ?? nominated;
     if (!where) continue;
     if (!onNode.has(where)) onNode.set(where, []);
     onNode.get(where)!.push(p);
     const n = byName.get(where);
     if (n && p.spec.nodeName) placed.push({ pod: p, node: n });
   }
-  return nodes.find((n) => fits(pod, n, onNode.get(n.metadata.name) ?? [], placed, nodes));
+  return nodes.find((n) => fits(pod, n, onNode.get(n.metadata.name) ?? [], placed, nodes, volumes));
 }
 
 function monitor(ctx: MonitorContext, report: Report) {
@@ -67,12 +70,13 @@ function monitor(ctx: MonitorContext, report: Report) {
   const seen = new Map<string, Stored<Pod>>();
   for (const p of ctx.initial.list<Pod>(R.pods)) seen.set(p.metadata.uid, p);
   /** Per preemptor, the state before the scheduler last nominated it. */
-  const decided = new Map<string, { pods: Stored<Pod>[]; nodes: Stored<Node>[] }>();
+  const decided = new Map<string, { pods: Stored<Pod>[]; nodes: Stored<Node>[]; assumedOn: Map<string, string> }>();
+  const assumed = new AssumedPods();
   /** The node each preemptor preempted on, per instant. */
   const nodeOf = new Map<string, string>();
   const judged = new Set<string>();
 
-  const onPreempted = (ev: PreemptedEvent, at: number) => {
+  const onPreempted = (ev: PreemptedEvent, at: number, state: View) => {
     const m = PREEMPTED.exec(ev.message ?? '');
     const victimUid = ev.involvedObject?.uid;
     if (!m || !victimUid) return;
@@ -87,29 +91,38 @@ function monitor(ctx: MonitorContext, report: Report) {
     const who = `pod "${preemptor.metadata.namespace}/${preemptor.metadata.name}"`;
     if (preemptor.spec.preemptionPolicy === 'Never') report(`${who} preempted ${victimName} although its preemptionPolicy is Never`, at);
     if (victim && priority(victim) >= priority(preemptor)) report(`${who} (priority ${priority(preemptor)}) preempted ${victimName} of priority ${priority(victim)}`, at);
-    if (victim && victim.spec.nodeName !== node) report(`${who} preempted ${victimName} on node "${victim.spec.nodeName}" for room on node "${node}"`, at);
+    const before = decided.get(preemptorUid);
+    const victimNode = victim && (victim.spec.nodeName ?? before?.assumedOn.get(victim.metadata.uid) ?? assumed.of(victim)?.node);
+    if (victim && victimNode !== node) report(`${who} preempted ${victimName} on node "${victimNode}" for room on node "${node}"`, at);
     const key = `${preemptorUid}@${at}`;
     const earlier = nodeOf.get(key);
     if (earlier && earlier !== node) report(`${who} preempted pods on two nodes at once: "${earlier}" and "${node}"`, at);
     nodeOf.set(key, node);
-    const before = decided.get(preemptorUid);
     if (ctx.watchesPerturbed || judged.has(key) || !before) return;
     judged.add(key);
     const asBefore = before.pods.find((p) => p.metadata.uid === preemptorUid) ?? preemptor;
     if (asBefore.spec.nodeName) return;
-    const fit = nodeThatFits(asBefore, before.pods, before.nodes);
+    // Claims and volumes as they are now (a volume's node affinity does not change once it is bound).
+    const fit = nodeThatFits(asBefore, before.pods, before.nodes, before.assumedOn, state);
     if (fit) report(`${who} preempted ${victimName} although node "${fit.metadata.name}" could take it`, at);
   };
 
   return {
     onEvent(e: StoreEvent, state: View) {
       const at = ctx.timeOf(e.revision) ?? 0;
+      assumed.onEvent(e, state, at);
       if (e.key.startsWith(PODS)) {
         const pod = e.object as Stored<Pod>;
         const prev = e.prev as Stored<Pod> | undefined;
         // A nomination is written by the scheduling cycle that chose the victims: what it decided on is the state before.
         if (prev && e.type === 'MODIFIED' && !pod.spec.nodeName && pod.status?.nominatedNodeName && ctx.writerOf(e.revision)?.component === SCHEDULER) {
-          decided.set(pod.metadata.uid, { pods: state.list<Pod>(R.pods).map((p) => (p.metadata.uid === pod.metadata.uid ? prev : p)), nodes: state.list<Node>(R.nodes) });
+          const pods = state.list<Pod>(R.pods).map((p) => (p.metadata.uid === pod.metadata.uid ? prev : p));
+          const assumedOn = new Map<string, string>();
+          for (const p of pods) {
+            const a = assumed.of(p);
+            if (a) assumedOn.set(p.metadata.uid, a.node);
+          }
+          decided.set(pod.metadata.uid, { pods, nodes: state.list<Node>(R.nodes), assumedOn });
         }
         seen.set(pod.metadata.uid, pod);
         return;
@@ -118,7 +131,7 @@ function monitor(ctx: MonitorContext, report: Report) {
       const ev = e.object as PreemptedEvent;
       if (ev.reason !== 'Preempted' || ctx.writerOf(e.revision)?.component !== SCHEDULER) return;
       if (e.type === 'MODIFIED' && (ev.count ?? 1) <= ((e.prev as PreemptedEvent | undefined)?.count ?? 1)) return;
-      onPreempted(ev, at);
+      onPreempted(ev, at, state);
     },
   };
 }

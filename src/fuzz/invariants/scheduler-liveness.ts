@@ -2,24 +2,25 @@
  * scheduler-liveness: once inputs stop, no pod stays pending while a node
  * could take it. A pending pod (unbound, not being deleted, for the default
  * scheduler) fits a node that is Ready, not cordoned, carries no hard taint
- * the pod does not tolerate, matches its node selection, and has room for
- * its requests, a free pod slot and its host ports; the scheduler retries
+ * the pod does not tolerate, matches its node selection, can reach the
+ * volumes of its claims, and has room for its requests, a free pod slot
+ * and its host ports; the scheduler retries
  * unschedulable pods on cluster events and at least every 5 minutes
  * (podMaxInUnschedulablePodsDuration), so such a pod must get bound.
  */
 import { R, getCondition, resourceAmount, type Node, type Pod, type Stored } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import type { Invariant } from './types.ts';
-import { hostPortsClash, hostPortsOf, nodeSelectionProblem, requestsOf, tolerates, untoleratedHardTaints } from './oracle.ts';
+import { hostPortsClash, hostPortsOf, nodeSelectionProblem, requestsOf, tolerates, untoleratedHardTaints, volumeProblem } from './oracle.ts';
 import { interPodProblems, type Placed } from './pod-topology.ts';
 
 const finished = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
-/** Whether `node` can take `pod` now, given the pods bound to it. */
-export function fits(pod: Pod & Stored, node: Stored<Node>, onNode: readonly Stored<Pod>[], placed: readonly Placed[], nodes: readonly Stored<Node>[]): boolean {
+/** Whether `node` can take `pod` now, given the pods bound to it (and the claims and volumes `view` holds). */
+export function fits(pod: Pod & Stored, node: Stored<Node>, onNode: readonly Stored<Pod>[], placed: readonly Placed[], nodes: readonly Stored<Node>[], view: Pick<View, 'get'>): boolean {
   if (getCondition(node.status?.conditions, 'Ready')?.status !== 'True') return false;
   if (node.spec?.unschedulable && !(pod.spec.tolerations ?? []).some((t) => tolerates(t, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }))) return false;
-  if (untoleratedHardTaints(node, pod).length || nodeSelectionProblem(node, pod)) return false;
+  if (untoleratedHardTaints(node, pod).length || nodeSelectionProblem(node, pod) || volumeProblem(pod, node, view)) return false;
   const alloc = (node.status?.allocatable ?? {}) as Record<string, string>;
   if (onNode.length + 1 > Number(alloc.pods ?? 110)) return false;
   const used = new Map<string, number>();
@@ -59,7 +60,7 @@ export const schedulerLiveness: Invariant = {
     const out: string[] = [];
     for (const p of pods) {
       if (p.spec.nodeName || p.metadata.deletionTimestamp || (p.spec.schedulerName ?? 'default-scheduler') !== 'default-scheduler') continue;
-      const n = nodes.find((node) => fits(p, node, onNode.get(node.metadata.name) ?? [], placed, nodes));
+      const n = nodes.find((node) => fits(p, node, onNode.get(node.metadata.name) ?? [], placed, nodes, view));
       if (n) out.push(`pod "${p.metadata.namespace}/${p.metadata.name}" is pending although node "${n.metadata.name}" can take it`);
     }
     return out;

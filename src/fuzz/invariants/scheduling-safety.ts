@@ -12,13 +12,20 @@
  * could not have seen them yet. Nor are inter-pod rules that hold if the
  * pods that went within that lag were still there: a lagging cache still
  * shows them (a deleted pod may satisfy required affinity, or weigh in a
- * spread).
+ * spread). A pod with claims to be provisioned for its node is decided on
+ * when the scheduler assumes it there (assumed-pods.ts) and bound only once
+ * its volumes are: a taint or cordon that came in between is not held
+ * against it (kube-scheduler does not filter again), and while assumed it
+ * counts for the inter-pod rules of pods scheduled meanwhile, as it does in
+ * the scheduler's cache. The volumes of its claims must be reachable from
+ * the node (their node affinity).
  */
 import { R, resourceAmount, storePrefix, type Node, type Pod, type Stored, type StoreEvent } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import type { Invariant, MonitorContext, Report } from './types.ts';
-import { hostPortsClash, hostPortsOf, nodeSelectionProblem, requestsOf, untoleratedHardTaints, tolerates } from './oracle.ts';
+import { hostPortsClash, hostPortsOf, nodeSelectionProblem, requestsOf, untoleratedHardTaints, tolerates, volumeProblem } from './oracle.ts';
 import { interPodProblems, type Placed } from './pod-topology.ts';
+import { AssumedPods } from './assumed-pods.ts';
 
 const NODES = storePrefix(R.nodes);
 const PODS = storePrefix(R.pods);
@@ -38,6 +45,7 @@ function monitor(ctx: MonitorContext, report: Report) {
   /** Since when each hard taint (and the cordon) has been on each node. */
   const since = new Map<string, Map<string, number>>();
   let withRules = 0;
+  const assumed = new AssumedPods();
 
   /** Pods that left their node (deleted or finished), with when, for as long as a lagging cache may still show them. */
   let gone: Array<{ pod: Stored<Pod>; node: string; at: number }> = [];
@@ -88,10 +96,13 @@ function monitor(ctx: MonitorContext, report: Report) {
     }
     const sel = nodeSelectionProblem(node, pod);
     if (sel) report(`${who} although ${sel}`, at);
+    const vol = volumeProblem(pod, node, state);
+    if (vol) report(`${who} although ${vol}`, at);
+    const decided = assumed.decidedAt(pod, nodeName, at);
     for (const t of untoleratedHardTaints(node, pod)) {
-      if (known(nodeName, taintKey(t), at)) report(`${who} although the node has the taint ${taintKey(t)}, which the pod does not tolerate`, at);
+      if (known(nodeName, taintKey(t), decided)) report(`${who} although the node has the taint ${taintKey(t)}, which the pod does not tolerate`, at);
     }
-    if (node.spec?.unschedulable && known(nodeName, 'spec.unschedulable', at) && !(pod.spec.tolerations ?? []).some((t) => tolerates(t, UNSCHEDULABLE_TAINT))) {
+    if (node.spec?.unschedulable && known(nodeName, 'spec.unschedulable', decided) && !(pod.spec.tolerations ?? []).some((t) => tolerates(t, UNSCHEDULABLE_TAINT))) {
       report(`${who} although the node is cordoned (spec.unschedulable)`, at);
     }
     const ports = hostPortsOf(pod);
@@ -107,6 +118,12 @@ function monitor(ctx: MonitorContext, report: Report) {
         const nodeObj = state.get<Node>(R.nodes, undefined, n);
         if (!nodeObj) continue;
         for (const p of m.values()) if (p.metadata.uid !== pod.metadata.uid) placed.push({ pod: p, node: nodeObj });
+      }
+      // Pods assumed on a node while their volumes are provisioned are on it for the scheduler (its cache) already.
+      for (const p of state.list<Pod>(R.pods)) {
+        const a = p.metadata.uid !== pod.metadata.uid ? assumed.of(p) : undefined;
+        const nodeObj = a && state.get<Node>(R.nodes, undefined, a.node);
+        if (nodeObj) placed.push({ pod: p, node: nodeObj });
       }
       const nodes = state.list<Node>(R.nodes);
       let problems = interPodProblems(pod, node, placed, nodes);
@@ -131,13 +148,17 @@ function monitor(ctx: MonitorContext, report: Report) {
         else trackNode(e.object as Stored<Node>, at);
         return;
       }
-      if (!e.key.startsWith(PODS)) return;
+      if (!e.key.startsWith(PODS)) {
+        assumed.onEvent(e, state, at);
+        return;
+      }
       const pod = e.object as Stored<Pod>;
       const prev = e.prev as Stored<Pod> | undefined;
       if (prev?.spec.nodeName) place(prev, false);
       if (e.type !== 'DELETED' && pod.spec.nodeName && !finished(pod)) place(pod, true);
       else if (ctx.staleness > 0 && prev?.spec.nodeName && !finished(prev)) gone.push({ pod: prev, node: prev.spec.nodeName, at });
       if (e.type === 'MODIFIED' && !prev?.spec.nodeName && pod.spec.nodeName) checkBinding(pod, state, at);
+      assumed.onEvent(e, state, at);
     },
   };
 }
@@ -148,13 +169,14 @@ export const schedulingSafety: Invariant = {
   promise:
     'The scheduler binds a pod only to a feasible node: one whose allocatable resources and pod capacity hold the requests of its pods, ' +
     'that matches the pod\'s nodeSelector and required node affinity, carries no NoSchedule or NoExecute taint the pod does not tolerate, ' +
-    'is not cordoned, has the pod\'s host ports free, and keeps required inter-pod affinity and DoNotSchedule topology spread.',
+    'is not cordoned, has the pod\'s host ports free, keeps required inter-pod affinity and DoNotSchedule topology spread, and is selected by the node affinity of the volumes of its claims.',
   references: [
     'https://kubernetes.io/docs/concepts/scheduling-eviction/kube-scheduler/#kube-scheduler-implementation',
     'https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#how-pods-with-resource-requests-are-scheduled',
     'https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/',
     'https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/',
     'https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/',
+    'https://kubernetes.io/docs/concepts/storage/persistent-volumes/#node-affinity',
   ],
   kind: 'safety',
   monitor,

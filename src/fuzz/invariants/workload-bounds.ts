@@ -12,6 +12,9 @@
  *   update surges (maxSurge above 0): "the DaemonSet ensures that all
  *   eligible nodes run a copy of a Pod"; with maxSurge "an old and a new
  *   pod ... on the same node" during the update.
+ * - A CronJob with concurrencyPolicy Forbid or Replace never has two
+ *   unfinished Jobs at once: Forbid "does not allow concurrent runs",
+ *   Replace "replaces the currently running job run with a new job run".
  * - A StatefulSet's pods are named `<set>-<ordinal>`, with that hostname and
  *   the set's serviceName as subdomain; with OrderedReady pod management a
  *   pod is created only when every lower ordinal exists and has been
@@ -23,7 +26,7 @@
  * upstream may overshoot as well, so perturbed histories are not held to
  * them.
  */
-import { R, controllerRef, isPodReady, isPodTerminal, storePrefix, type DaemonSet, type Job, type Pod, type StatefulSet, type Stored, type StoreEvent } from '../../engine/index.ts';
+import { R, controllerRef, isPodReady, isPodTerminal, storePrefix, type CronJob, type DaemonSet, type Job, type Pod, type StatefulSet, type Stored, type StoreEvent } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import type { Invariant, MonitorContext, Report } from './types.ts';
 
@@ -86,6 +89,17 @@ function monitor(ctx: MonitorContext, report: Report) {
     }
   };
 
+  const checkCronJob = (state: View, job: Stored<Job>, at: number | undefined) => {
+    const ref = controllerRef(job);
+    if (ref?.kind !== 'CronJob') return;
+    const ns = job.metadata.namespace ?? 'default';
+    const cj = state.get<CronJob>(R.cronJobs, ns, ref.name);
+    const policy = cj?.spec.concurrencyPolicy ?? 'Allow';
+    if (cj?.metadata.uid !== ref.uid || policy === 'Allow') return;
+    const running = state.list<Job>(R.jobs, ns).filter((j) => controllerRef(j)?.uid === cj.metadata.uid && !j.metadata.deletionTimestamp && !hasCondition(j, ENDED));
+    if (running.length > 1) report(`cronjob "${ns}/${cj.metadata.name}" (concurrencyPolicy ${policy}) runs ${running.length} jobs at once (${running.map((j) => j.metadata.name).join(', ')})`, at);
+  };
+
   const checkJobEnd = (state: View, job: Stored<Job>, prev: Stored<Job> | undefined, at: number | undefined) => {
     if (!hasCondition(job, ENDED) || (prev && hasCondition(prev, ENDED))) return;
     const active = podsOf(state, job.metadata.namespace ?? 'default', job.metadata.uid).filter(live);
@@ -95,7 +109,9 @@ function monitor(ctx: MonitorContext, report: Report) {
   return {
     onEvent(e: StoreEvent, state: View) {
       if (e.key.startsWith(JOBS)) {
-        if (!ctx.watchesPerturbed && e.type !== 'DELETED') checkJobEnd(state, e.object as Stored<Job>, e.prev as Stored<Job> | undefined, ctx.timeOf(e.revision));
+        if (ctx.watchesPerturbed || e.type === 'DELETED') return;
+        checkJobEnd(state, e.object as Stored<Job>, e.prev as Stored<Job> | undefined, ctx.timeOf(e.revision));
+        if (e.type === 'ADDED') checkCronJob(state, e.object as Stored<Job>, ctx.timeOf(e.revision));
         return;
       }
       if (!e.key.startsWith(PODS)) return;
@@ -128,12 +144,13 @@ function monitor(ctx: MonitorContext, report: Report) {
 
 export const workloadBounds: Invariant = {
   name: 'workload-bounds',
-  summary: 'jobs stay within parallelism, daemon sets run one pod per node, stateful sets keep their identities and order',
+  summary: 'jobs stay within parallelism, cron jobs that forbid or replace run one job at a time, daemon sets run one pod per node, stateful sets keep their identities and order',
   promise:
-    'parallelism is the maximum number of pods a Job runs at any given time; a DaemonSet runs one pod per eligible node (an old and a new one while surging); ' +
+    'parallelism is the maximum number of pods a Job runs at any given time; a CronJob with concurrencyPolicy Forbid does not allow concurrent runs, and Replace replaces the running job; a DaemonSet runs one pod per eligible node (an old and a new one while surging); ' +
     'a StatefulSet pod keeps the identity of its ordinal, and with OrderedReady pod management is created only once all its predecessors are Running and Ready.',
   references: [
     'https://kubernetes.io/docs/concepts/workloads/controllers/job/#controlling-parallelism',
+    'https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#concurrency-policy',
     'https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/',
     'https://kubernetes.io/docs/tasks/manage-daemon/update-daemon-set/ (maxSurge)',
     'https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#deployment-and-scaling-guarantees',

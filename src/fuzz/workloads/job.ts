@@ -12,7 +12,7 @@
  * for a node (the scheduler's business: scheduler-liveness).
  */
 import fc from 'fast-check';
-import { R, getCondition, type Job, type Stored } from '../../engine/index.ts';
+import { R, controllerRef, getCondition, type Job, type Stored } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import { podTemplate, podTemplateArb } from '../arbitraries/pods.ts';
 import { names, podsOf, templateObjects, who } from './common.ts';
@@ -80,6 +80,8 @@ export const jobKind: WorkloadKind<JobSpec> = {
 
   unsettled(view: View, obj: Stored) {
     const job = obj as Stored<Job>;
+    // A CronJob's jobs come and go on its schedule: the CronJob judges them (cronjob.ts).
+    if (controllerRef(job)?.kind === 'CronJob') return [];
     const me = who('job', job);
     if (job.metadata.deletionTimestamp) return [`${me} is still being deleted`];
     const { all, live, terminating } = podsOf(view, job);

@@ -7,9 +7,10 @@ import { deploymentKind } from './deployment.ts';
 import { statefulSetKind } from './statefulset.ts';
 import { daemonSetKind } from './daemonset.ts';
 import { jobKind } from './job.ts';
+import { cronJobKind } from './cronjob.ts';
 
 export const WORKLOAD_KINDS: ReadonlyMap<string, WorkloadKind> = new Map<string, WorkloadKind>(
-  [deploymentKind, statefulSetKind, daemonSetKind, jobKind].map((k) => [k.kind, k as unknown as WorkloadKind]),
+  [deploymentKind, statefulSetKind, daemonSetKind, jobKind, cronJobKind].map((k) => [k.kind, k as unknown as WorkloadKind]),
 );
 
 export function workloadKind(spec: Pick<WorkloadSpec, 'kind'>): WorkloadKind {

@@ -2,22 +2,27 @@
  * StatefulSets: generated with their headless Service (`<name>-headless`,
  * apart from the ClusterIP Service a Deployment of that name may have left
  * behind, as a Service's clusterIP cannot change), OrderedReady or
- * Parallel pod management and the RollingUpdate strategy, without volume
- * claims (a claim's volume pins its pod to one node, which a removed node
- * would strand for good, as it does upstream). Settled when, as
+ * Parallel pod management and the RollingUpdate strategy, and half of them
+ * with a volume claim template (`data`, 1Gi from the default StorageClass,
+ * whose node-local volumes pin each pod to the node it first ran on) under
+ * either persistentVolumeClaimRetentionPolicy. Settled when, as
  * `kubectl rollout status` and the StatefulSet docs say, the controller
  * observed the latest spec and runs exactly the ordinals 0..replicas-1,
  * every one ready, from the update revision (currentRevision caught up with
- * updateRevision), with a status that counts them.
+ * updateRevision), with a status that counts them; with claims, every
+ * running ordinal's claim `data-<set>-<ordinal>` exists and is Bound, and
+ * under whenScaled Delete no claim of an ordinal at or above replicas is
+ * left ("the PVC ... is deleted when its Pod is deleted on scale-down").
  *
  * Pods no node can take may hold the set back for good: OrderedReady
  * creates no ordinal after a pending one, and a rolling update waits for
- * it. That is the scheduler's business (scheduler-liveness); the set then
- * only has to be at rest, its pods named after distinct ordinals below
- * replicas.
+ * it; a pod whose volume was on a node that was removed can never run
+ * again, as upstream. That is the scheduler's business (scheduler-liveness,
+ * which knows volumes' node affinity); the set then only has to be at
+ * rest, its pods named after distinct ordinals below replicas.
  */
 import fc from 'fast-check';
-import { R, isPodReady, type Stored, type StatefulSet } from '../../engine/index.ts';
+import { R, isPodReady, type PersistentVolumeClaim, type Stored, type StatefulSet } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import { podTemplate, podTemplateArb } from '../arbitraries/pods.ts';
 import { serviceManifest } from './deployment.ts';
@@ -28,14 +33,18 @@ export interface StatefulSetSpec extends WorkloadSpec {
   readonly kind: 'statefulset';
   readonly replicas: number;
   readonly podManagementPolicy: 'OrderedReady' | 'Parallel';
+  /** A volume claim template `data`, and what becomes of the claims. */
+  readonly claims?: { whenDeleted: 'Retain' | 'Delete'; whenScaled: 'Retain' | 'Delete' };
 }
+
+const CLAIM = 'data';
 
 const REVISION_LABEL = 'controller-revision-hash';
 
 export const statefulSetKind: WorkloadKind<StatefulSetSpec> = {
   kind: 'statefulset',
   type: R.statefulSets,
-  writes: [R.statefulSets, R.controllerRevisions, R.pods],
+  writes: [R.statefulSets, R.controllerRevisions, R.pods, R.persistentVolumeClaims],
   scalable: true,
   rollsOut: true,
   rollsBack: true,
@@ -47,27 +56,26 @@ export const statefulSetKind: WorkloadKind<StatefulSetSpec> = {
         replicas: fc.integer({ min: c.minReplicas ?? 0, max: Math.max(c.minReplicas ?? 0, Math.min(c.maxReplicas, 8)) }),
         template: podTemplateArb(c),
         podManagementPolicy: fc.constantFrom<StatefulSetSpec['podManagementPolicy']>('OrderedReady', 'Parallel'),
+        claims: fc.option(fc.record({ whenDeleted: fc.constantFrom('Retain' as const, 'Delete' as const), whenScaled: fc.constantFrom('Retain' as const, 'Delete' as const) }), { nil: undefined }),
       })
-      .map(({ replicas, template, podManagementPolicy }): StatefulSetSpec => ({ kind: 'statefulset', name, replicas, template, podManagementPolicy }));
+      .map(({ replicas, template, podManagementPolicy, claims }): StatefulSetSpec => ({ kind: 'statefulset', name, replicas, template, podManagementPolicy, ...(claims ? { claims } : {}) }));
   },
 
   manifest(s) {
-    return [
-      ...templateObjects(s.template),
-      serviceManifest(`${s.name}-headless`, s.name, true),
-      {
-        apiVersion: 'apps/v1',
-        kind: 'StatefulSet',
-        metadata: { name: s.name },
-        spec: {
-          serviceName: `${s.name}-headless`,
-          replicas: s.replicas,
-          podManagementPolicy: s.podManagementPolicy,
-          selector: { matchLabels: { app: s.name } },
-          template: podTemplate(s.name, s.template),
-        },
-      },
-    ];
+    const template = podTemplate(s.name, s.template) as { spec: { containers: Array<Record<string, unknown>> } };
+    const spec: Record<string, unknown> = {
+      serviceName: `${s.name}-headless`,
+      replicas: s.replicas,
+      podManagementPolicy: s.podManagementPolicy,
+      selector: { matchLabels: { app: s.name } },
+      template,
+    };
+    if (s.claims) {
+      template.spec.containers[0].volumeMounts = [{ name: CLAIM, mountPath: '/data' }];
+      spec.volumeClaimTemplates = [{ metadata: { name: CLAIM }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }];
+      spec.persistentVolumeClaimRetentionPolicy = s.claims;
+    }
+    return [...templateObjects(s.template), serviceManifest(`${s.name}-headless`, s.name, true), { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: s.name }, spec }];
   },
 
   pods: (s) => s.replicas,
@@ -108,6 +116,29 @@ export const statefulSetKind: WorkloadKind<StatefulSetSpec> = {
     if ((st.replicas ?? 0) !== live.length || (st.readyReplicas ?? 0) !== ready || (st.updatedReplicas ?? 0) !== live.length) {
       out.push(`${me} reports ${st.replicas ?? 0} replicas, ${st.readyReplicas ?? 0} ready and ${st.updatedReplicas ?? 0} updated; it has ${live.length} pods, ${ready} of them ready`);
     }
+    if (set.spec.volumeClaimTemplates?.length) out.push(...claimProblems(view, set, me, replicas));
     return out;
   },
 };
+
+/** Claims of a set at rest: one Bound per running ordinal; none above replicas under whenScaled Delete. */
+function claimProblems(view: View, set: Stored<StatefulSet>, me: string, replicas: number): string[] {
+  const out: string[] = [];
+  const ns = set.metadata.namespace ?? 'default';
+  for (const t of set.spec.volumeClaimTemplates ?? []) {
+    const prefix = `${t.metadata?.name}-${set.metadata.name}-`;
+    for (let i = 0; i < replicas; i++) {
+      const pvc = view.get<PersistentVolumeClaim>(R.persistentVolumeClaims, ns, `${prefix}${i}`);
+      if (!pvc) out.push(`${me} has no claim "${prefix}${i}" for its pod "${set.metadata.name}-${i}"`);
+      else if (pvc.status?.phase !== 'Bound') out.push(`claim "${prefix}${i}" of ${me} is ${pvc.status?.phase ?? 'Pending'}, not Bound`);
+    }
+    if (set.spec.persistentVolumeClaimRetentionPolicy?.whenScaled !== 'Delete') continue;
+    for (const pvc of view.list<PersistentVolumeClaim>(R.persistentVolumeClaims, ns)) {
+      const ordinal = pvc.metadata.name.startsWith(prefix) ? Number(pvc.metadata.name.slice(prefix.length)) : NaN;
+      if (Number.isInteger(ordinal) && ordinal >= replicas && !pvc.metadata.deletionTimestamp) {
+        out.push(`${me} keeps the claim "${pvc.metadata.name}" of ordinal ${ordinal}, at or above its ${replicas} replicas, although whenScaled is Delete`);
+      }
+    }
+  }
+  return out;
+}

@@ -35,6 +35,13 @@ export interface WorkloadKind<S extends WorkloadSpec = WorkloadSpec> {
   readonly type: ResourceType;
   /** Resources its controllers write (itself, its ReplicaSets or revisions, pods): in its desired state they stop changing. */
   readonly writes: readonly ResourceType[];
+  /**
+   * For kinds that act on a schedule (CronJobs): the resources of what they
+   * make again and again, owners first (their Jobs, then the Jobs' pods).
+   * These and the object itself never stop changing, so eventual-stability
+   * does not wait for them to; `unsettled` judges them instead.
+   */
+  readonly recurring?: readonly ResourceType[];
   arbitrary(name: string, c: WorkloadConstraints): fc.Arbitrary<S>;
   /** The objects to apply, in order. */
   manifest(spec: S): Array<Record<string, unknown>>;
