@@ -2,9 +2,10 @@
  * A coarse picture of a cluster state, for counting the distinct states a
  * campaign explored: per node whether it is ready and cordoned and how many
  * pods it runs, per workload its desired, current and ready pods (a job's
- * active, succeeded and failed ones).
+ * active, succeeded and failed ones; a CronJob's active and kept jobs, its
+ * jobs' names, which carry their scheduled minute, left out).
  */
-import { R, getCondition, type DaemonSet, type Deployment, type Job, type Node, type Pod, type StatefulSet } from '../engine/index.ts';
+import { R, controllerRef, getCondition, type CronJob, type DaemonSet, type Deployment, type Job, type Node, type Pod, type StatefulSet } from '../engine/index.ts';
 import type { KubeWorld } from '../harness/world.ts';
 
 export function abstractState(world: KubeWorld): string {
@@ -24,7 +25,14 @@ export function abstractState(world: KubeWorld): string {
     ...view.list<Deployment>(R.deployments).map((d) => `${d.metadata.name}:${d.spec.replicas}/${d.status?.replicas ?? 0}/${d.status?.readyReplicas ?? 0}/${d.status?.updatedReplicas ?? 0}`),
     ...view.list<StatefulSet>(R.statefulSets).map((s) => `${s.metadata.name}:${s.spec.replicas}/${s.status?.replicas ?? 0}/${s.status?.readyReplicas ?? 0}/${s.status?.updatedReplicas ?? 0}`),
     ...view.list<DaemonSet>(R.daemonSets).map((d) => `${d.metadata.name}:${d.status?.desiredNumberScheduled ?? 0}/${d.status?.numberReady ?? 0}/${d.status?.updatedNumberScheduled ?? 0}`),
-    ...view.list<Job>(R.jobs).map((j) => `${j.metadata.name}:${j.status?.active ?? 0}/${j.status?.succeeded ?? 0}/${j.status?.failed ?? 0}`),
+    ...view
+      .list<Job>(R.jobs)
+      .filter((j) => controllerRef(j)?.kind !== 'CronJob')
+      .map((j) => `${j.metadata.name}:${j.status?.active ?? 0}/${j.status?.succeeded ?? 0}/${j.status?.failed ?? 0}`),
+    ...view.list<CronJob>(R.cronJobs).map((c) => {
+      const kept = view.list<Job>(R.jobs, c.metadata.namespace).filter((j) => controllerRef(j)?.uid === c.metadata.uid).length;
+      return `${c.metadata.name}:${c.status?.active?.length ?? 0}/${kept}`;
+    }),
   ].join(',');
   return `${nodes}|${pending}|${workloads}`;
 }

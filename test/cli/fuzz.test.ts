@@ -22,7 +22,7 @@ describe('kubecuke fuzz', () => {
   it('names an unknown workload kind and the known ones', () => {
     const r = runCli(['fuzz', '--kind', 'deploymnet']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('kubecuke: there is no workload kind "deploymnet" to fuzz (kinds: deployment, statefulset, daemonset, job)');
+    expect(r.stderr).toContain('kubecuke: there is no workload kind "deploymnet" to fuzz (kinds: deployment, statefulset, daemonset, job, cronjob)');
     expect(r.output).not.toMatch(STACK_FRAME);
   });
 
