@@ -11,17 +11,18 @@ export const schedulerIgnoresTaints: Partial<ClusterOptions> = {
   scheduler: { profiles: [{ schedulerName: 'default-scheduler', plugins: { multiPoint: { disabled: [{ name: 'TaintToleration' }] } } }] },
 };
 
+/** One controller (by name) writing through `wrap(client)` instead of its client, in setup and every reconcile. */
+function clientOf(controller: string, wrap: (client: Client) => Client): Partial<ClusterOptions> {
+  return {
+    wrapController: (c: Controller): Controller =>
+      c.name !== controller
+        ? c
+        : { name: c.name, setup: (ctx) => c.setup({ ...ctx, client: wrap(ctx.client) }), reconcile: (key, ctx) => c.reconcile(key, { ...ctx, client: wrap(ctx.client) }) },
+  };
+}
+
 /** A Deployment controller whose scale-ups of a ReplicaSet ask for one pod more than it decided. */
-export const rolloutOvershootsSurge: Partial<ClusterOptions> = {
-  wrapController: (c: Controller): Controller => {
-    if (c.name !== 'deployment-controller') return c;
-    return {
-      name: c.name,
-      setup: (ctx) => c.setup({ ...ctx, client: overshooting(ctx.client) }),
-      reconcile: (key, ctx) => c.reconcile(key, { ...ctx, client: overshooting(ctx.client) }),
-    };
-  },
-};
+export const rolloutOvershootsSurge = clientOf('deployment-controller', (client) => overshooting(client));
 
 function overshooting(client: Client): Client {
   return new Proxy(client, {
@@ -102,35 +103,29 @@ export function broken(r: CampaignResult): string[] {
 }
 
 /** A disruption controller that allows one disruption more than its budget does. */
-export const budgetAllowsOneTooMany: Partial<ClusterOptions> = {
-  wrapController: (c: Controller): Controller => {
-    if (c.name !== 'disruption-controller') return c;
-    const generous = (client: Client): Client =>
-      new Proxy(client, {
-        get(target, prop, receiver) {
-          if (prop !== 'updateStatus') return Reflect.get(target, prop, receiver);
-          return <T extends KubeObject>(type: typeof R.podDisruptionBudgets, obj: T, opts?: object) => {
-            const o = obj as T & { status?: { disruptionsAllowed?: number } };
-            if (type === R.podDisruptionBudgets && o.status) obj = { ...o, status: { ...o.status, disruptionsAllowed: (o.status.disruptionsAllowed ?? 0) + 1 } } as T;
-            return target.updateStatus(type, obj, opts);
-          };
-        },
-      });
-    return { name: c.name, setup: (ctx) => c.setup({ ...ctx, client: generous(ctx.client) }), reconcile: (key, ctx) => c.reconcile(key, { ...ctx, client: generous(ctx.client) }) };
-  },
-};
+export const budgetAllowsOneTooMany = clientOf(
+  'disruption-controller',
+  (client) =>
+    new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop !== 'updateStatus') return Reflect.get(target, prop, receiver);
+        return <T extends KubeObject>(type: typeof R.podDisruptionBudgets, obj: T, opts?: object) => {
+          const o = obj as T & { status?: { disruptionsAllowed?: number } };
+          if (type === R.podDisruptionBudgets && o.status) obj = { ...o, status: { ...o.status, disruptionsAllowed: (o.status.disruptionsAllowed ?? 0) + 1 } } as T;
+          return target.updateStatus(type, obj, opts);
+        };
+      },
+    }),
+);
 
 /** A CronJob controller whose deletions of jobs (beyond the history limits, or replaced) do nothing. */
-export const cronJobKeepsEveryJob: Partial<ClusterOptions> = {
-  wrapController: (c: Controller): Controller => {
-    if (c.name !== 'cronjob-controller') return c;
-    const forgetful = (client: Client): Client =>
-      new Proxy(client, {
-        get(target, prop, receiver) {
-          if (prop !== 'delete') return Reflect.get(target, prop, receiver);
-          return (type: typeof R.jobs, ...rest: unknown[]) => (type === R.jobs ? undefined : (target.delete as (...a: unknown[]) => unknown)(type, ...rest));
-        },
-      });
-    return { name: c.name, setup: (ctx) => c.setup({ ...ctx, client: forgetful(ctx.client) }), reconcile: (key, ctx) => c.reconcile(key, { ...ctx, client: forgetful(ctx.client) }) };
-  },
-};
+export const cronJobKeepsEveryJob = clientOf(
+  'cronjob-controller',
+  (client) =>
+    new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop !== 'delete') return Reflect.get(target, prop, receiver);
+        return (type: typeof R.jobs, ...rest: unknown[]) => (type === R.jobs ? undefined : (target.delete as (...a: unknown[]) => unknown)(type, ...rest));
+      },
+    }),
+);

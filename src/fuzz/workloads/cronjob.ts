@@ -21,9 +21,9 @@
 import fc from 'fast-check';
 import { R, getCondition, type CronJob, type Job, type Stored } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
-import { podTemplate, podTemplateArb } from '../arbitraries/pods.ts';
+import { podTemplateArb } from '../arbitraries/pods.ts';
 import { owned, templateObjects, who } from './common.ts';
-import { JOB_IMAGE } from './job.ts';
+import { JOB_IMAGE, sleepingPodTemplate } from './job.ts';
 import type { WorkloadConstraints, WorkloadKind, WorkloadSpec } from './types.ts';
 
 export interface CronJobSpec extends WorkloadSpec {
@@ -87,9 +87,7 @@ export const cronJobKind: WorkloadKind<CronJobSpec> = {
   },
 
   manifest(s) {
-    const template = podTemplate(s.name, s.template) as { metadata: Record<string, unknown>; spec: Record<string, unknown> & { containers: Array<Record<string, unknown>> } };
-    template.spec.containers[0].command = ['sh', '-c', `sleep ${s.seconds}`];
-    template.spec.restartPolicy = s.restartPolicy;
+    const template = sleepingPodTemplate(s);
     const spec: Record<string, unknown> = {
       schedule: `*/${s.everyMinutes} * * * *`,
       concurrencyPolicy: s.concurrencyPolicy,

@@ -30,6 +30,14 @@ export interface JobSpec extends WorkloadSpec {
 export const JOB_IMAGE = 'busybox:1.36';
 const TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 
+/** The pod template of a job's pods: busybox sleeping `seconds`, then exiting 0. */
+export function sleepingPodTemplate(s: Pick<JobSpec, 'name' | 'template' | 'seconds' | 'restartPolicy'>): Record<string, unknown> {
+  const template = podTemplate(s.name, s.template) as { spec: Record<string, unknown> & { containers: Array<Record<string, unknown>> } };
+  template.spec.containers[0].command = ['sh', '-c', `sleep ${s.seconds}`];
+  template.spec.restartPolicy = s.restartPolicy;
+  return template;
+}
+
 export const jobKind: WorkloadKind<JobSpec> = {
   kind: 'job',
   type: R.jobs,
@@ -62,9 +70,7 @@ export const jobKind: WorkloadKind<JobSpec> = {
   },
 
   manifest(s) {
-    const template = podTemplate(s.name, s.template) as { metadata: Record<string, unknown>; spec: Record<string, unknown> & { containers: Array<Record<string, unknown>> } };
-    template.spec.containers[0].command = ['sh', '-c', `sleep ${s.seconds}`];
-    template.spec.restartPolicy = s.restartPolicy;
+    const template = sleepingPodTemplate(s);
     return [
       ...templateObjects(s.template),
       {
