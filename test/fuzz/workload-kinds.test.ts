@@ -181,6 +181,17 @@ describe('deployments with an autoscaler', () => {
     expect((c.client().get(R.deployments, 'default', 'web') as Stored & { spec: { replicas: number } }).spec.replicas).toBe(1);
   });
 
+  it('settle at their autoscaler\'s maximum when their pods use more than the target from the start', () => {
+    const c = cluster();
+    apply(c, { ...spec, replicas: 1, hpa: { ...(spec as { hpa: object }).hpa, load: 150 } } as WorkloadSpec);
+    c.settle();
+    const pod = c.client().list(R.pods, { namespace: 'default' }).items[0];
+    expect(pod?.metadata.annotations?.['kubecuke.io/cpu-usage']).toBe('150m');
+    c.advance(10 * 60_000);
+    expect(unsettled(c)).toEqual([]);
+    expect((c.client().get(R.deployments, 'default', 'web') as Stored & { spec: { replicas: number } }).spec.replicas).toBe(3);
+  });
+
   it('are unsettled outside their autoscaler\'s bounds while it does not run', () => {
     const c = cluster({ disabledControllers: ['horizontal-pod-autoscaler'] });
     apply(c, spec);

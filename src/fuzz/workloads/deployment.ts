@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { R, controllerRef, deepEqual, getCondition, isPodReady, type Deployment, type HorizontalPodAutoscaler, type Pod, type ReplicaSet, type Stored } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import { podTemplate, podTemplateArb } from '../arbitraries/pods.ts';
+import { cpuText } from '../arbitraries/quantities.ts';
 import type { WorkloadConstraints, WorkloadKind, WorkloadSpec } from './types.ts';
 import { owned, templateObjects } from './common.ts';
 
@@ -23,15 +24,33 @@ export interface DeploymentSpec extends WorkloadSpec {
   readonly pdb?: { minAvailable: number | string } | { maxUnavailable: number | string };
   /** A Service (ClusterIP, port 80) selecting its pods. */
   readonly service?: boolean;
-  /** A HorizontalPodAutoscaler on CPU utilization (only for templates that request CPU). */
-  readonly hpa?: { minReplicas: number; maxReplicas: number; cpuPercent: number };
+  /**
+   * A HorizontalPodAutoscaler on CPU utilization (only for templates that
+   * request CPU); `load`, when set, is what each pod uses from the start, in
+   * percent of its request (kubecuke.io/cpu-usage), so that the autoscaler
+   * has something to scale for before any usage-change command.
+   */
+  readonly hpa?: { minReplicas: number; maxReplicas: number; cpuPercent: number; load?: number };
 }
 
 function hpaArb(maxReplicas: number): fc.Arbitrary<NonNullable<DeploymentSpec['hpa']>> {
   const most = Math.max(1, Math.min(maxReplicas, 8));
   return fc
-    .record({ minReplicas: fc.integer({ min: 1, max: Math.min(3, most) }), span: fc.integer({ min: 0, max: 4 }), cpuPercent: fc.constantFrom(50, 80) })
-    .map(({ minReplicas, span, cpuPercent }) => ({ minReplicas, maxReplicas: Math.min(most, minReplicas + span), cpuPercent }));
+    .record({
+      minReplicas: fc.integer({ min: 1, max: Math.min(3, most) }),
+      span: fc.integer({ min: 0, max: 4 }),
+      cpuPercent: fc.constantFrom(50, 80),
+      load: fc.option(fc.constantFrom(20, 60, 100, 150), { nil: undefined }),
+    })
+    .map(({ minReplicas, span, cpuPercent, load }) => ({ minReplicas, maxReplicas: Math.min(most, minReplicas + span), cpuPercent, ...(load ? { load } : {}) }));
+}
+
+/** The pod template with the standing CPU use its autoscaler is to see, if any. */
+function loaded(template: Record<string, unknown>, s: DeploymentSpec): Record<string, unknown> {
+  if (!s.hpa?.load) return template;
+  const metadata = template.metadata as { annotations?: Record<string, string> };
+  metadata.annotations = { ...metadata.annotations, 'kubecuke.io/cpu-usage': cpuText(Math.round((s.template.cpu * s.hpa.load) / 100)) };
+  return template;
 }
 
 /** The autoscaler of a deployment named `name`. */
@@ -154,7 +173,7 @@ export const deploymentKind: WorkloadKind<DeploymentSpec> = {
           replicas: s.replicas,
           selector: { matchLabels: { app: s.name } },
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: s.maxSurge, maxUnavailable: s.maxUnavailable } },
-          template: podTemplate(s.name, s.template),
+          template: loaded(podTemplate(s.name, s.template), s),
         },
       },
     ];
