@@ -183,7 +183,7 @@ describe('deployments with an autoscaler', () => {
 
   it('settle at their autoscaler\'s maximum when their pods use more than the target from the start', () => {
     const c = cluster();
-    apply(c, { ...spec, replicas: 1, hpa: { ...(spec as { hpa: object }).hpa, load: 150 } } as WorkloadSpec);
+    apply(c, { ...spec, replicas: 1, hpa: { ...(spec as unknown as { hpa: object }).hpa, load: 150 } } as WorkloadSpec);
     c.settle();
     const pod = c.client().list(R.pods, { namespace: 'default' }).items[0];
     expect(pod?.metadata.annotations?.['kubecuke.io/cpu-usage']).toBe('150m');

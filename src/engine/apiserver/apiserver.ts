@@ -217,7 +217,7 @@ export class ApiServer {
   }
 
   update(user: Identity, type: ResourceType, input: KubeObject, opts: ServerWriteOptions = {}, status = false, verb: AuditEntry['verb'] = 'update'): Stored {
-    const obj = this.decode(type, input, opts.fieldValidation ?? 'Warn') as Mutable;
+    const obj = this.decode(type, input, opts.fieldValidation ?? 'Warn', status) as Mutable;
     const ns = type.namespaced ? (obj.metadata.namespace ?? 'default') : undefined;
     const name = obj.metadata.name;
     if (!name) throw badRequest('name is required');
@@ -232,6 +232,7 @@ export class ApiServer {
     if (obj.metadata.uid && obj.metadata.uid !== old.metadata.uid) {
       throw conflict(target(type), name, `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${old.metadata.uid}`);
     }
+    // For a status update `obj` is the body's metadata and status only (decode).
     applyDefaults(type, obj);
 
     let next: Mutable;
@@ -542,9 +543,10 @@ export class ApiServer {
   }
 
   /** Copies the input and checks it decodes as `type`: kind, apiVersion, JSON types, unknown fields. */
-  private decode(type: ResourceType, input: KubeObject, fieldValidation: FieldValidation): KubeObject {
+  private decode(type: ResourceType, input: KubeObject, fieldValidation: FieldValidation, statusOnly = false): KubeObject {
     if (input === null || typeof input !== 'object' || Array.isArray(input)) throw badRequest('the body of the request was in an unknown format');
-    const obj = clone(input);
+    // A status update keeps only metadata and status of the body: the rest is checked, not copied.
+    const obj = statusOnly ? ({ ...input, metadata: clone(input.metadata), status: clone((input as { status?: unknown }).status) } as KubeObject) : clone(input);
     const version = apiVersionOf(type);
     if (obj.kind && obj.kind !== type.kind) {
       throw badRequest(`the kind of the object (${obj.kind}) does not match the kind of the resource (${type.kind})`);
@@ -561,6 +563,7 @@ export class ApiServer {
     if (res.unknownFields.length) {
       throw badRequest(prefix + 'strict decoding error: ' + res.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`).join(', '));
     }
+    if (statusOnly) return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata, status: (obj as { status?: unknown }).status } as KubeObject;
     if (type === R.secrets) mergeStringData(obj as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> });
     return obj;
   }
