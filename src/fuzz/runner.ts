@@ -5,11 +5,11 @@
  * safety invariant is checked after every step.
  */
 import fc from 'fast-check';
-import type { ClusterOptions } from '../engine/index.ts';
+import { R, type ClusterOptions, type HorizontalPodAutoscaler } from '../engine/index.ts';
 import { type ClusterConstraints, type ClusterSpec, clusterArb } from './arbitraries/cluster.ts';
 import { type PerturbationSpec, maybePerturbationArb } from './arbitraries/perturbation.ts';
 import { commandArbitraries } from './commands/registry.ts';
-import { type Model, addWorkload, initialModel, nodesIn } from './commands/model.ts';
+import { type Model, addWorkload, askedFor, initialModel, nodesIn } from './commands/model.ts';
 import type { FuzzCommand } from './commands/types.ts';
 import { applyWorkload } from './commands/workloads.ts';
 import { FuzzHistory, HistoryFailure } from './history.ts';
@@ -132,6 +132,13 @@ function settle(h: FuzzHistory, model: Model, o: FuzzOptions): void {
       const view = h.world.view();
       return h.eventual.find((i) => i.unsettled!(view).length)?.name ?? (names.includes('eventual-stability') ? 'eventual-stability' : names[0]);
     });
+    // The desired state is what the commands asked for: each workload has it, whatever the cluster went through.
+    if (names.includes('eventual-stability') && model.workloads.size) {
+      const view = h.world.view();
+      const autoscaled = new Set(view.list<HorizontalPodAutoscaler>(R.horizontalPodAutoscalers, h.world.namespace).map((a) => a.spec.scaleTargetRef.name));
+      const asked = askedFor(model, autoscaled);
+      h.expect(steps.contains(() => asked), () => 'eventual-stability');
+    }
   }
   h.check();
 }

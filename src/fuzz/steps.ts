@@ -10,6 +10,8 @@ import { nodeComesBack, nodeDies, nodeJoins, nodeRemoved, nodesFromTable, requir
 import { crashPod, deleteObject, runOrFail } from '../harness/actions.ts';
 import { drainOnce, useResource } from '../harness/failures.ts';
 import { UserError } from '../harness/errors.ts';
+import { checkNow } from '../harness/time.ts';
+import { clusterContains } from '../harness/contains.ts';
 import { type PerturbationSpec, SeededPerturbation, parsePerturbation, perturbationText } from './arbitraries/perturbation.ts';
 import { type NodeSpec, nodeTable } from './arbitraries/nodes.ts';
 import { cpuText, memoryText } from './arbitraries/quantities.ts';
@@ -133,6 +135,18 @@ export const steps = {
     run: (w) => useResource(w, w.ref(pod), container, resource, quantity),
   }),
   pass: (ms: number): ScenarioStep => ({ keyword: 'When', text: `${durationWords(ms)} pass${ms === 60_000 || ms === 1000 ? 'es' : ''}`, run: (w) => w.cluster.advance(ms) }),
+  /** `Then the cluster contains:` the partial objects `objects` makes (the doc string written when read). */
+  contains: (objects: () => object[]): ScenarioStep => {
+    let yaml: string | undefined;
+    return {
+      keyword: 'Then',
+      text: 'the cluster contains:',
+      get docString() {
+        return (yaml ??= manifestText(objects()));
+      },
+      run: (w) => checkNow(w.cluster, clusterContains(w.inlineObjects(objects()), w.namespace)),
+    };
+  },
   stopPerturbing: (): ScenarioStep => ({ keyword: 'When', text: 'the event loop is no longer perturbed', run: (w) => stopPerturbing(w) }),
 };
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCampaign } from '../../src/fuzz/campaign.ts';
 import { resolveInvariants } from '../../src/fuzz/invariants/registry.ts';
-import { BUDGET, broken, budgetAllowsOneTooMany, cronJobKeepsEveryJob, informerForgetsRelist, plantedCampaign, rolloutOvershootsSurge, stateLeaksBetweenClusters } from './planted.ts';
+import { BUDGET, broken, budgetAllowsOneTooMany, cronJobKeepsEveryJob, deploymentControllerRewritesReplicas, informerForgetsRelist, plantedCampaign, rolloutOvershootsSurge, stateLeaksBetweenClusters } from './planted.ts';
 
 describe('planted faults in controllers', () => {
   it('finds a rollout that overshoots maxSurge, down to a few steps', () => {
@@ -40,6 +40,14 @@ describe('planted faults in controllers', () => {
     expect(r.failure!.steps.some((s) => s.docString?.includes('kind: CronJob'))).toBe(true);
     // Besides the frame (perturbed or not, the cluster, the eventual check): the CronJob and at most one more action.
     expect(r.failure!.steps.length).toBeLessThanOrEqual(6);
+  });
+
+  it('finds a deployment controller that rewrites the replicas asked for, which settles all the same', () => {
+    const r = plantedCampaign(deploymentControllerRewritesReplicas);
+    expect(broken(r)).toEqual(['eventual-stability']);
+    expect(r.failure!.violations[0].message).toMatch(/the cluster contains Deployment default\/\w+ as given\n\s+found:\s+Deployment default\/\w+: spec.replicas is \d+, expected \d+/);
+    expect(r.failure!.steps.map((s) => s.text).slice(-1)).toEqual(['the cluster contains:']);
+    expect(r.failure!.steps.length).toBeLessThanOrEqual(5);
   });
 
   it('finds a disruption controller that allows one eviction too many, with budgets in the campaign', () => {

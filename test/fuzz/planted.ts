@@ -129,3 +129,19 @@ export const cronJobKeepsEveryJob = clientOf(
       },
     }),
 );
+
+/** A Deployment controller that, whenever it writes a Deployment, also asks for one replica fewer than the user did. */
+export const deploymentControllerRewritesReplicas = clientOf(
+  'deployment-controller',
+  (client) =>
+    new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop !== 'update') return Reflect.get(target, prop, receiver);
+        return <T extends KubeObject>(type: typeof R.deployments, obj: T, opts?: object) => {
+          const d = obj as T & { spec?: { replicas?: number } };
+          if (type === R.deployments && (d.spec?.replicas ?? 0) > 1) obj = { ...d, spec: { ...d.spec, replicas: d.spec!.replicas! - 1 } } as T;
+          return target.update(type, obj, opts);
+        };
+      },
+    }),
+);

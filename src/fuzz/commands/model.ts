@@ -70,3 +70,21 @@ export function newRevision(w: WorkloadModel, image: string): void {
   w.revisions = [...w.revisions.filter((i) => i !== image), image];
   w.spec = { ...w.spec, template: { ...w.spec.template, image } };
 }
+
+/**
+ * The live workloads as the commands left them, as partial objects: each
+ * exists, with the replicas last asked for (unless an autoscaler named
+ * `autoscaled` decides them) and the image of its current revision.
+ */
+export function askedFor(m: Model, autoscaled: ReadonlySet<string>): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const w of m.workloads.values()) {
+    const kind = workloadKind(w.spec);
+    const own = kind.manifest(w.spec).find((o) => o.kind === kind.type.kind)!;
+    const spec: Record<string, unknown> = {};
+    if (kind.scalable && !autoscaled.has(w.spec.name)) spec.replicas = w.spec.replicas;
+    if (kind.rollsOut) spec.template = { spec: { containers: [{ image: w.spec.template.image }] } };
+    out.push({ apiVersion: own.apiVersion, kind: own.kind, metadata: { name: w.spec.name }, ...(Object.keys(spec).length ? { spec } : {}) });
+  }
+  return out;
+}

@@ -10,9 +10,10 @@
  * topology spread stays within maxSkew. Taints and cordons younger than the
  * watch lag a perturbation allows are not held against it: the scheduler
  * could not have seen them yet. Nor are inter-pod rules that hold if the
- * pods that went within that lag were still there: a lagging cache still
- * shows them (a deleted pod may satisfy required affinity, or weigh in a
- * spread). A pod with claims to be provisioned for its node is decided on
+ * pods that went within that lag (or at that very instant, which a cache
+ * hears of later in the instant even unperturbed) were still there: a
+ * lagging cache still shows them (a deleted pod may satisfy required
+ * affinity, or weigh in a spread). A pod with claims to be provisioned for its node is decided on
  * when the scheduler assumes it there (assumed-pods.ts) and bound only once
  * its volumes are: a taint or cordon that came in between is not held
  * against it (kube-scheduler does not filter again), and while assumed it
@@ -156,7 +157,11 @@ function monitor(ctx: MonitorContext, report: Report) {
       const prev = e.prev as Stored<Pod> | undefined;
       if (prev?.spec.nodeName) place(prev, false);
       if (e.type !== 'DELETED' && pod.spec.nodeName && !finished(pod)) place(pod, true);
-      else if (ctx.staleness > 0 && prev?.spec.nodeName && !finished(prev)) gone.push({ pod: prev, node: prev.spec.nodeName, at });
+      // Even unperturbed, a cache learns of a change later in the same instant: what left at this instant may still count.
+      else if (prev?.spec.nodeName && !finished(prev)) {
+        if (gone.length && gone[0].at < at - ctx.staleness) gone = gone.filter((g) => g.at >= at - ctx.staleness);
+        gone.push({ pod: prev, node: prev.spec.nodeName, at });
+      }
       if (e.type === 'MODIFIED' && !prev?.spec.nodeName && pod.spec.nodeName) checkBinding(pod, state, at);
       assumed.onEvent(e, state, at);
     },
