@@ -1,8 +1,10 @@
 /**
  * Runs one fuzzed history: perturbation (maybe), cluster, first workloads,
  * then the generated commands (fast-check model-based testing), then the
- * faults stop and the eventual invariants must come to hold and stay. Every
- * safety invariant is checked after every step.
+ * faults stop and the eventual invariants must come to hold and stay, and
+ * (with eventual-stability) every workload must be as the commands left it,
+ * the model's word for its desired state. Every safety invariant is checked
+ * after every step.
  */
 import fc from 'fast-check';
 import { R, type ClusterOptions, type HorizontalPodAutoscaler } from '../engine/index.ts';
