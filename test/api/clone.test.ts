@@ -1,6 +1,9 @@
-/** clone: the same value a JSON round trip gives, for every kind of value an object can hold. */
+/**
+ * clone: the same value a JSON round trip gives, for every kind of value an object can hold.
+ * deepEqual: equal as JSON is, key order and undefined fields aside.
+ */
 import { describe, it, expect } from 'vitest';
-import { clone } from '../../src/engine/api/meta.ts';
+import { clone, deepEqual } from '../../src/engine/api/meta.ts';
 
 const roundTrip = (v: unknown) => JSON.parse(JSON.stringify(v));
 
@@ -38,5 +41,25 @@ describe('clone', () => {
   it('returns undefined for undefined and refuses a bigint as JSON does', () => {
     expect(clone(undefined)).toBeUndefined();
     expect(() => clone({ n: 1n })).toThrow(TypeError);
+  });
+});
+
+describe('deepEqual', () => {
+  const cases: Array<[string, unknown, unknown, boolean]> = [
+    ['the same nested value', { a: [1, { b: 'x' }], c: null }, { a: [1, { b: 'x' }], c: null }, true],
+    ['keys in another order', { a: 1, b: 2 }, { b: 2, a: 1 }, true],
+    ['an undefined field counts as absent, on either side', { a: 1, b: undefined }, { a: 1 }, true],
+    ['', { a: 1 }, { a: 1, b: undefined }, true],
+    ['a missing field', { a: 1, b: 2 }, { a: 1 }, false],
+    ['', { a: 1 }, { a: 1, b: 2 }, false],
+    ['a field set to null is not absent', { a: null }, {}, false],
+    ['another value deep down', { a: { b: [1, 2] } }, { a: { b: [1, 3] } }, false],
+    ['lists of other lengths', [1, 2], [1, 2, 3], false],
+    ['a list is not an object', { 0: 1 }, [1], false],
+    ['another field with the same count', { a: 1, b: 2 }, { a: 1, c: 2 }, false],
+  ];
+  it.each(cases)('%s', (_name, a, b, equal) => {
+    expect(deepEqual(a, b)).toBe(equal);
+    expect(deepEqual(b, a)).toBe(equal);
   });
 });
