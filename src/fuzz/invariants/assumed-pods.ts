@@ -42,6 +42,13 @@ export class AssumedPods {
     return pod.spec.nodeName ? undefined : this.assumed.get(pod.metadata.uid);
   }
 
+  /** When the earliest decision still waiting for its binding was made; undefined when none waits. */
+  oldest(): number | undefined {
+    let t: number | undefined;
+    for (const a of this.assumed.values()) if (t === undefined || a.at < t) t = a.at;
+    return t;
+  }
+
   /** When the scheduler decided to put `pod` on `node`: when it assumed it there, if it did, else `at`. */
   decidedAt(pod: Pod & Stored, node: string, at: number): number {
     const a = this.assumed.get(pod.metadata.uid);

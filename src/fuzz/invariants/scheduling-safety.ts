@@ -128,9 +128,10 @@ function monitor(ctx: MonitorContext, report: Report) {
       }
       const nodes = state.list<Node>(R.nodes);
       let problems = interPodProblems(pod, node, placed, nodes);
-      gone = gone.filter((g) => g.at >= at - ctx.staleness);
-      if (problems.length && gone.length) {
-        const stale = gone.flatMap((g) => {
+      // What the scheduler may still have seen when it decided (for an assumed pod, before its volumes' wait).
+      const seen = gone.filter((g) => g.at >= decided - ctx.staleness);
+      if (problems.length && seen.length) {
+        const stale = seen.flatMap((g) => {
           const n = state.get<Node>(R.nodes, undefined, g.node);
           return n && g.pod.metadata.uid !== pod.metadata.uid ? [{ pod: g.pod, node: n }] : [];
         });
@@ -159,7 +160,9 @@ function monitor(ctx: MonitorContext, report: Report) {
       if (e.type !== 'DELETED' && pod.spec.nodeName && !finished(pod)) place(pod, true);
       // Even unperturbed, a cache learns of a change later in the same instant: what left at this instant may still count.
       else if (prev?.spec.nodeName && !finished(prev)) {
-        if (gone.length && gone[0].at < at - ctx.staleness) gone = gone.filter((g) => g.at >= at - ctx.staleness);
+        // Kept while a binding still to come may have been decided when they were there.
+        const horizon = Math.min(at, assumed.oldest() ?? at) - ctx.staleness;
+        if (gone.length && gone[0].at < horizon) gone = gone.filter((g) => g.at >= horizon);
         gone.push({ pod: prev, node: prev.spec.nodeName, at });
       }
       if (e.type === 'MODIFIED' && !prev?.spec.nodeName && pod.spec.nodeName) checkBinding(pod, state, at);

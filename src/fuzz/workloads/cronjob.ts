@@ -1,6 +1,7 @@
 /**
  * CronJobs: every 1 or 2 minutes (`*\/N * * * *`), a Job of 1 or 2 pods
- * that sleep a while and exit 0 (busybox), under each concurrencyPolicy,
+ * that sleep a while and exit 0 (busybox, without a priority class, so
+ * that they never preempt), under each concurrencyPolicy,
  * with default or small history limits and sometimes a
  * startingDeadlineSeconds. A CronJob never comes to rest: it makes a Job
  * at every scheduled time, so its objects (`recurring`) are left out of
@@ -82,8 +83,9 @@ export const cronJobKind: WorkloadKind<CronJobSpec> = {
           kind: 'cronjob',
           name,
           ...r,
-          // A job's pods run busybox; readiness means nothing to it.
-          template: { ...r.template, image: JOB_IMAGE, readyAfter: 0 },
+          // A job's pods run busybox; readiness means nothing to it. No priority class: pods that preempted others at
+          // every run would keep those from ever settling (as they would upstream), which is not what is being judged.
+          template: { ...r.template, image: JOB_IMAGE, readyAfter: 0, priority: undefined },
         }),
       );
   },
