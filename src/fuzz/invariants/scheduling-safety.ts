@@ -11,9 +11,9 @@
  * watch lag a perturbation allows are not held against it: the scheduler
  * could not have seen them yet. Nor are inter-pod rules that hold if the
  * pods that went within that lag (or at that very instant, which a cache
- * hears of later in the instant even unperturbed) were still there: a
- * lagging cache still shows them (a deleted pod may satisfy required
- * affinity, or weigh in a spread). A pod with claims to be provisioned for its node is decided on
+ * hears of later in the instant even unperturbed), and the nodes deleted
+ * then with their pods, were still there: a lagging cache still shows them
+ * (a deleted pod may satisfy required affinity, or weigh in a spread). A pod with claims to be provisioned for its node is decided on
  * when the scheduler assumes it there (assumed-pods.ts) and bound only once
  * its volumes are: a taint or cordon that came in between is not held
  * against it (kube-scheduler does not filter again), and while assumed it
@@ -50,6 +50,8 @@ function monitor(ctx: MonitorContext, report: Report) {
 
   /** Pods that left their node (deleted or finished), with when, for as long as a lagging cache may still show them. */
   let gone: Array<{ pod: Stored<Pod>; node: string; at: number }> = [];
+  /** Nodes deleted, as they last were, with when. */
+  const goneNodes = new Map<string, { node: Stored<Node>; at: number }>();
   const place = (p: Stored<Pod>, add: boolean) => {
     const node = p.spec.nodeName!;
     let m = onNode.get(node);
@@ -130,12 +132,16 @@ function monitor(ctx: MonitorContext, report: Report) {
       let problems = interPodProblems(pod, node, placed, nodes);
       // What the scheduler may still have seen when it decided (for an assumed pod, before its volumes' wait).
       const seen = gone.filter((g) => g.at >= decided - ctx.staleness);
-      if (problems.length && seen.length) {
-        const stale = seen.flatMap((g) => {
-          const n = state.get<Node>(R.nodes, undefined, g.node);
+      // Nodes deleted since then, with their pods (which the pod garbage collector removes only later).
+      const lostNodes = [...goneNodes.values()].filter((g) => g.at >= decided - ctx.staleness && !state.get<Node>(R.nodes, undefined, g.node.metadata.name));
+      if (problems.length && (seen.length || lostNodes.length)) {
+        const nodeNamed = (name: string) => state.get<Node>(R.nodes, undefined, name) ?? goneNodes.get(name)?.node;
+        const stale: Placed[] = seen.flatMap((g) => {
+          const n = nodeNamed(g.node);
           return n && g.pod.metadata.uid !== pod.metadata.uid ? [{ pod: g.pod, node: n }] : [];
         });
-        const asSeen = new Set(interPodProblems(pod, node, [...placed, ...stale], nodes));
+        for (const g of lostNodes) for (const p of onNode.get(g.node.metadata.name)?.values() ?? []) if (p.metadata.uid !== pod.metadata.uid) stale.push({ pod: p, node: g.node });
+        const asSeen = new Set(interPodProblems(pod, node, [...placed, ...stale], [...nodes, ...lostNodes.map((g) => g.node)]));
         problems = problems.filter((p) => asSeen.has(p));
       }
       for (const problem of problems) report(`${who} although ${problem}`, at);
@@ -146,8 +152,14 @@ function monitor(ctx: MonitorContext, report: Report) {
     onEvent(e: StoreEvent, state: View) {
       const at = ctx.timeOf(e.revision) ?? 0;
       if (e.key.startsWith(NODES)) {
-        if (e.type === 'DELETED') since.delete((e.object as Stored<Node>).metadata.name);
-        else trackNode(e.object as Stored<Node>, at);
+        const n = e.object as Stored<Node>;
+        if (e.type === 'DELETED') {
+          since.delete(n.metadata.name);
+          goneNodes.set(n.metadata.name, { node: n, at });
+        } else {
+          goneNodes.delete(n.metadata.name);
+          trackNode(n, at);
+        }
         return;
       }
       if (!e.key.startsWith(PODS)) {
