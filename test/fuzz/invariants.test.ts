@@ -115,6 +115,40 @@ describe('scheduling-safety with a lagging cache', () => {
   });
 });
 
+describe('scheduling-safety for a pod assumed while its volume is provisioned', () => {
+  const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'default' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } as KubeObject;
+  const withClaim = () => pod('db', { volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] });
+
+  /** db decided for node-1 (the scheduler writes the node on its claim) or not, then node-1 cordoned, then db bound there. */
+  const run = (decidedFirst: boolean) => {
+    const c = cluster({ scheduler: { profiles: [{ schedulerName: 'nobody' }] } });
+    const admin = c.client();
+    const s = scheduler(c);
+    admin.create(R.persistentVolumeClaims, claim);
+    admin.create(R.pods, withClaim());
+    c.settle();
+    const h = watch(c, 'scheduling-safety');
+    if (decidedFirst) {
+      const pvc = s.get(R.persistentVolumeClaims, 'default', 'data') as Stored;
+      s.update(R.persistentVolumeClaims, { ...pvc, metadata: { ...pvc.metadata, annotations: { 'volume.kubernetes.io/selected-node': 'node-1' } } });
+    }
+    c.advance(1000);
+    admin.patch(R.nodes, undefined, 'node-1', { spec: { unschedulable: true } }, 'merge');
+    c.advance(1000);
+    s.bind('default', 'db', 'node-1');
+    c.settle();
+    return h.advance().map((v) => v.message);
+  };
+
+  it('judges a cordon as of the decision, which came before the volume was ready', () => {
+    expect(run(true)).toEqual([]);
+    expect(run(false)).toEqual([
+      'pod "default/db" was bound to node "node-1" although the node has the taint node.kubernetes.io/unschedulable=:NoSchedule, which the pod does not tolerate',
+      'pod "default/db" was bound to node "node-1" although the node is cordoned (spec.unschedulable)',
+    ]);
+  });
+});
+
 describe('node-name-set-once', () => {
   it('reports a pod moved to another node', () => {
     const c = cluster();
