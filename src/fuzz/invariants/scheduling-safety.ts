@@ -171,11 +171,12 @@ function monitor(ctx: MonitorContext, report: Report) {
       if (prev?.spec.nodeName) place(prev, false);
       if (e.type !== 'DELETED' && pod.spec.nodeName && !finished(pod)) place(pod, true);
       // Even unperturbed, a cache learns of a change later in the same instant: what left at this instant may still count.
-      else if (prev?.spec.nodeName && !finished(prev)) {
-        // Kept while a binding still to come may have been decided when they were there.
+      else if (prev && !finished(prev) && (prev.spec.nodeName || (e.type === 'DELETED' && assumed.of(prev)))) {
+        // A pod that left its node (or, deleted, the node it was assumed on): kept while a binding still to come may
+        // have been decided when it was there.
         const horizon = Math.min(at, assumed.oldest() ?? at) - ctx.staleness;
         if (gone.length && gone[0].at < horizon) gone = gone.filter((g) => g.at >= horizon);
-        gone.push({ pod: prev, node: prev.spec.nodeName, at });
+        gone.push({ pod: prev, node: prev.spec.nodeName ?? assumed.of(prev)!.node, at });
       }
       if (e.type === 'MODIFIED' && !prev?.spec.nodeName && pod.spec.nodeName) checkBinding(pod, state, at);
       assumed.onEvent(e, state, at);

@@ -10,9 +10,7 @@
  * observed the latest spec and runs exactly the ordinals 0..replicas-1,
  * every one ready, from the update revision (currentRevision caught up with
  * updateRevision), with a status that counts them; with claims, every
- * running ordinal's claim `data-<set>-<ordinal>` exists and is Bound, and
- * under whenScaled Delete no claim of an ordinal at or above replicas is
- * left ("the PVC ... is deleted when its Pod is deleted on scale-down").
+ * running ordinal's claim `data-<set>-<ordinal>` exists and is Bound.
  *
  * Pods no node can take may hold the set back for good: OrderedReady
  * creates no ordinal after a pending one, and a rolling update waits for
@@ -121,7 +119,14 @@ export const statefulSetKind: WorkloadKind<StatefulSetSpec> = {
   },
 };
 
-/** Claims of a set at rest: one Bound per running ordinal; none above replicas under whenScaled Delete. */
+/**
+ * Claims of a set at rest: one Bound per running ordinal. (Claims above
+ * replicas under whenScaled Delete are not judged here: the controller
+ * hands a claim to its condemned pod to be collected with it, which
+ * no-orphans follows; a claim whose pod was never made, as when a scale-up
+ * is undone before the controller got to its pod, is left as upstream
+ * leaves it.)
+ */
 function claimProblems(view: View, set: Stored<StatefulSet>, me: string, replicas: number): string[] {
   const out: string[] = [];
   const ns = set.metadata.namespace ?? 'default';
@@ -131,13 +136,6 @@ function claimProblems(view: View, set: Stored<StatefulSet>, me: string, replica
       const pvc = view.get<PersistentVolumeClaim>(R.persistentVolumeClaims, ns, `${prefix}${i}`);
       if (!pvc) out.push(`${me} has no claim "${prefix}${i}" for its pod "${set.metadata.name}-${i}"`);
       else if (pvc.status?.phase !== 'Bound') out.push(`claim "${prefix}${i}" of ${me} is ${pvc.status?.phase ?? 'Pending'}, not Bound`);
-    }
-    if (set.spec.persistentVolumeClaimRetentionPolicy?.whenScaled !== 'Delete') continue;
-    for (const pvc of view.list<PersistentVolumeClaim>(R.persistentVolumeClaims, ns)) {
-      const ordinal = pvc.metadata.name.startsWith(prefix) ? Number(pvc.metadata.name.slice(prefix.length)) : NaN;
-      if (Number.isInteger(ordinal) && ordinal >= replicas && !pvc.metadata.deletionTimestamp) {
-        out.push(`${me} keeps the claim "${pvc.metadata.name}" of ordinal ${ordinal}, at or above its ${replicas} replicas, although whenScaled is Delete`);
-      }
     }
   }
   return out;
