@@ -6,7 +6,9 @@
  *   pod matches no anti-affinity term of a pod already there
  *   (https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity);
  * - required pod affinity: every term has a matching pod in the domain,
- *   unless no pod matches anywhere and the pod matches its own term;
+ *   unless no pod matches anywhere, the pod matches its own term and the
+ *   node carries the term's topology key ("the node has all the requested
+ *   topologies", as InterPodAffinity's filter puts it);
  * - hard topology spread (DoNotSchedule): placing the pod leaves the skew of
  *   each constraint at most maxSkew over the eligible domains (nodes that
  *   pass its node selection and carry the key); terminating pods do not count
@@ -59,7 +61,8 @@ export function interPodProblems(pod: Stored<Pod>, node: Stored<Node>, others: r
   for (const term of aff) {
     if (others.some((o) => sameDomain(o.node, node, term.topologyKey) && termMatches(pod, term, o.pod))) continue;
     const anywhere = others.some((o) => termMatches(pod, term, o.pod));
-    if (!anywhere && termMatches(pod, term, pod)) continue;
+    // The first pod of a group with affinity to itself goes anywhere, but only to a node that has the topology key.
+    if (!anywhere && termMatches(pod, term, pod) && node.metadata.labels?.[term.topologyKey] !== undefined) continue;
     out.push(`its required pod affinity (${term.topologyKey}) has no matching pod in the node's domain`);
   }
   const spread = (pod.spec.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable === 'DoNotSchedule');
