@@ -59,6 +59,24 @@ describe('statefulsets', () => {
     expect(unsettled(c)).toEqual([]);
   });
 
+  it('may keep pods above replicas while OrderedReady scale-down waits behind a pod no node takes', () => {
+    // As upstream's processCondemned: the highest condemned pod goes first, and only once it is Running and Ready or
+    // is the first unhealthy pod; db-1 is neither while db-0 waits for a node.
+    const uid = 'set-uid';
+    const ref = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db', uid, controller: true };
+    const set = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'default', uid, generation: 2 }, spec: { replicas: 0, serviceName: 'db', podManagementPolicy: 'OrderedReady', selector: {}, template: { spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } } }, status: { observedGeneration: 2, replicas: 2, currentRevision: 'r', updateRevision: 'r' } };
+    const pending = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: name, ownerReferences: [ref] }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] }, status: { phase: 'Pending' } });
+    const objects: Record<string, object[]> = { pods: [pending('db-0'), pending('db-1')], statefulsets: [set] };
+    const view = { now: 0, list: (type: { resource: string }) => objects[type.resource] ?? [], get: () => undefined } as unknown as Parameters<typeof stability.unsettled>[0];
+    const kind = WORKLOAD_KINDS.get('statefulset')!;
+    expect(kind.unsettled(view, set as unknown as Stored)).toEqual([]);
+    const parallel = { ...set, spec: { ...set.spec, podManagementPolicy: 'Parallel' } };
+    expect(kind.unsettled(view, parallel as unknown as Stored)).toEqual([
+      'pod "db-0" of statefulset "default/db" has no ordinal below its 0 replicas',
+      'pod "db-1" of statefulset "default/db" has no ordinal below its 0 replicas',
+    ]);
+  });
+
   it('are unsettled while their controller does not run', () => {
     const c = cluster({ disabledControllers: ['statefulset-controller'] });
     apply(c, spec);

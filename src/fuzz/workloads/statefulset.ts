@@ -17,7 +17,8 @@
  * it; a pod whose volume was on a node that was removed can never run
  * again, as upstream. That is the scheduler's business (scheduler-liveness,
  * which knows volumes' node affinity); the set then only has to be at
- * rest, its pods named after distinct ordinals below replicas.
+ * rest, its pods named after distinct ordinals (below replicas, unless
+ * OrderedReady's scale-down waits behind such a pod).
  */
 import fc from 'fast-check';
 import { R, isPodReady, type PersistentVolumeClaim, type Stored, type StatefulSet } from '../../engine/index.ts';
@@ -92,10 +93,14 @@ export const statefulSetKind: WorkloadKind<StatefulSetSpec> = {
     if (terminating.length) out.push(`${me} still has ${terminating.length} terminating pods (${names(terminating)})`);
     if (finished.length) out.push(`${me} keeps finished pods it should have replaced (${names(finished)})`);
     const ordinals = new Set<number>();
+    // OrderedReady scales down one pod at a time, the highest first, each only once every pod below it is Running and
+    // Ready (or it is the first that is not): a pod no node takes holds the ones above it (upstream as well).
+    const ordered = (set.spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
+    const heldDown = ordered && live.some((p) => !p.spec.nodeName);
     for (const p of live) {
       const m = new RegExp(`^${set.metadata.name}-(\\d+)$`).exec(p.metadata.name);
       const ordinal = m ? Number(m[1]) : -1;
-      if (ordinal < 0 || ordinal >= replicas) out.push(`pod "${p.metadata.name}" of ${me} has no ordinal below its ${replicas} replicas`);
+      if (ordinal < 0 || (ordinal >= replicas && !heldDown)) out.push(`pod "${p.metadata.name}" of ${me} has no ordinal below its ${replicas} replicas`);
       else if (ordinals.has(ordinal)) out.push(`${me} has two pods with ordinal ${ordinal}`);
       ordinals.add(ordinal);
     }
