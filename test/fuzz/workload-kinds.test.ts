@@ -67,7 +67,7 @@ describe('statefulsets', () => {
     const set = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'default', uid, generation: 2 }, spec: { replicas: 0, serviceName: 'db', podManagementPolicy: 'OrderedReady', selector: {}, template: { spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } } }, status: { observedGeneration: 2, replicas: 2, currentRevision: 'r', updateRevision: 'r' } };
     const pending = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: name, ownerReferences: [ref] }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] }, status: { phase: 'Pending' } });
     const objects: Record<string, object[]> = { pods: [pending('db-0'), pending('db-1')], statefulsets: [set] };
-    const view = { now: 0, list: (type: { resource: string }) => objects[type.resource] ?? [], get: () => undefined } as unknown as Parameters<typeof stability.unsettled>[0];
+    const view = { now: 0, list: (type: { resource: string }) => objects[type.resource] ?? [], get: () => undefined } as unknown as Parameters<NonNullable<typeof stability.unsettled>>[0];
     const kind = WORKLOAD_KINDS.get('statefulset')!;
     expect(kind.unsettled(view, set as unknown as Stored)).toEqual([]);
     const parallel = { ...set, spec: { ...set.spec, podManagementPolicy: 'Parallel' } };
