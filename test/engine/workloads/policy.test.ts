@@ -21,6 +21,23 @@ const refusal = (f: () => void): string => {
 };
 
 describe('ResourceQuota admission and the resource quota controller', () => {
+  it('counts config maps, secrets and quotas by their resource names', () => {
+    const t = testCluster();
+    t.apply(`
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: objects}
+spec:
+  hard: {configmaps: "2", secrets: "1", resourcequotas: "1"}
+`);
+    t.apply(`{apiVersion: v1, kind: Secret, metadata: {name: s1}}`);
+    // The namespace already holds kube-root-ca.crt.
+    t.apply(`{apiVersion: v1, kind: ConfigMap, metadata: {name: c1}}`);
+    expect(t.get<ResourceQuota>(R.resourceQuotas, 'objects')!.status?.used).toEqual({ configmaps: '2', secrets: '1', resourcequotas: '1' });
+    expect(refusal(() => t.apply(`{apiVersion: v1, kind: ConfigMap, metadata: {name: c2}}`))).toMatch(/^configmaps "c2" is forbidden: exceeded quota: objects, requested: configmaps=1/);
+    expect(refusal(() => t.apply(`{apiVersion: v1, kind: Secret, metadata: {name: s2}}`))).toMatch(/^secrets "s2" is forbidden: exceeded quota: objects, requested: secrets=1/);
+  });
+
   it('tracks usage and refuses what would exceed it, with the upstream message', () => {
     const t = testCluster();
     t.apply(`

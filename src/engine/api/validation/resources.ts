@@ -21,7 +21,7 @@ const STANDARD_RESOURCES = new Set([
   'limits.memory',
   'limits.ephemeral-storage',
   'pods',
-  'quota',
+  'resourcequotas',
   'services',
   'replicationcontrollers',
   'secrets',
@@ -34,7 +34,7 @@ const STANDARD_RESOURCES = new Set([
 ]);
 const STANDARD_INTEGER_RESOURCES = new Set([
   'pods',
-  'quota',
+  'resourcequotas',
   'services',
   'replicationcontrollers',
   'secrets',
