@@ -115,16 +115,11 @@ export function usageOf(type: ResourceType, obj: KubeObject, now: number): Resou
       return out;
     }
     case 'ConfigMap':
-      out.set('configmaps', 1);
-      return out;
     case 'Secret':
-      out.set('secrets', 1);
-      return out;
     case 'ReplicationController':
-      out.set('replicationcontrollers', 1);
-      return out;
     case 'ResourceQuota':
-      out.set('resourcequotas', 1);
+      // Counted by their resource name only.
+      out.set(type.resource, 1);
       return out;
     default:
       return out;
