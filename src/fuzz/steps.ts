@@ -6,6 +6,7 @@
  */
 import { stringify } from 'yaml';
 import type { KubeWorld } from '../harness/world.ts';
+import type { ManifestObject } from '../kubectl/manifests.ts';
 import { nodeComesBack, nodeDies, nodeJoins, nodeRemoved, nodesFromTable, requireNode } from '../harness/nodes.ts';
 import { crashPod, deleteObject, runOrFail } from '../harness/actions.ts';
 import { drainOnce, useResource } from '../harness/failures.ts';
@@ -48,6 +49,24 @@ export function stopPerturbing(world: KubeWorld): void {
   p.stop();
 }
 
+/**
+ * A step with a manifest doc string: `run` gets the objects `manifest` makes
+ * (fresh ones at each call) as they are; the doc string, their YAML, is
+ * written only when it is read (a counterexample's feature), and reads back
+ * as the same objects (test/fuzz/steps.test.ts).
+ */
+function withManifest(keyword: Keyword, text: string, manifest: () => object[], run: (w: KubeWorld, objects: ManifestObject[]) => void): ScenarioStep {
+  let yaml: string | undefined;
+  return {
+    keyword,
+    text,
+    get docString() {
+      return (yaml ??= manifestText(manifest()));
+    },
+    run: (w) => run(w, w.inlineObjects(manifest())),
+  };
+}
+
 export const steps = {
   perturbed: (spec: PerturbationSpec): ScenarioStep => {
     const text = perturbationText(spec);
@@ -65,23 +84,8 @@ export const steps = {
       },
     };
   },
-  /**
-   * `When I apply the following manifest:` with the objects `manifest` makes
-   * (fresh ones at each call). They are applied as they are; the doc string,
-   * their YAML, is written only when it is read (a counterexample's feature),
-   * and reads back as the same objects (test/fuzz/steps.test.ts).
-   */
-  apply: (manifest: () => object[]): ScenarioStep => {
-    let yaml: string | undefined;
-    return {
-      keyword: 'When',
-      text: 'I apply the following manifest:',
-      get docString() {
-        return (yaml ??= manifestText(manifest()));
-      },
-      run: (w) => void w.apply(w.inlineObjects(manifest())),
-    };
-  },
+  /** `When I apply the following manifest:` with the objects `manifest` makes. */
+  apply: (manifest: () => object[]): ScenarioStep => withManifest('When', 'I apply the following manifest:', manifest, (w, objects) => void w.apply(objects)),
   scale: (kind: string, name: string, n: number): ScenarioStep => ({
     keyword: 'When',
     text: `I scale the ${kind} "${name}" to ${n} replica${n === 1 ? '' : 's'}`,
@@ -135,18 +139,9 @@ export const steps = {
     run: (w) => useResource(w, w.ref(pod), container, resource, quantity),
   }),
   pass: (ms: number): ScenarioStep => ({ keyword: 'When', text: `${durationWords(ms)} pass${ms === 60_000 || ms === 1000 ? 'es' : ''}`, run: (w) => w.cluster.advance(ms) }),
-  /** `Then the cluster contains:` the partial objects `objects` makes (the doc string written when read). */
-  contains: (objects: () => object[]): ScenarioStep => {
-    let yaml: string | undefined;
-    return {
-      keyword: 'Then',
-      text: 'the cluster contains:',
-      get docString() {
-        return (yaml ??= manifestText(objects()));
-      },
-      run: (w) => checkNow(w.cluster, clusterContains(w.inlineObjects(objects()), w.namespace)),
-    };
-  },
+  /** `Then the cluster contains:` the partial objects `objects` makes. */
+  contains: (objects: () => object[]): ScenarioStep =>
+    withManifest('Then', 'the cluster contains:', objects, (w, parsed) => checkNow(w.cluster, clusterContains(parsed, w.namespace))),
   stopPerturbing: (): ScenarioStep => ({ keyword: 'When', text: 'the event loop is no longer perturbed', run: (w) => stopPerturbing(w) }),
 };
 
