@@ -8,6 +8,8 @@ import { R } from '../../src/engine/api/kinds.ts';
 import { StatusError } from '../../src/engine/api/errors.ts';
 import type { KubeObject, Pod, Stored } from '../../src/engine/api/types.ts';
 import type { WatchEvent } from '../../src/engine/client/client.ts';
+import { createCluster } from '../../src/engine/cluster.ts';
+import type { Controller } from '../../src/engine/controllers/manager.ts';
 
 function setup() {
   const clock = new Clock();
@@ -110,6 +112,22 @@ describe('API server: create', () => {
     expect(() => lax.create(R.deployments, body)).not.toThrow();
     const typed = refusal(() => lax.create(R.pods, { ...pod('p'), metadata: { name: 'p', labels: { version: 1 as unknown as string } } }));
     expect(typed.message).toBe('Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string');
+  });
+
+  it('skips the decode and schema checks for a typed component client, not the kind\'s own validation', () => {
+    const { server } = setup();
+    const checked = server.client({ user: 'x', component: 'x' });
+    const typed = server.client({ user: 'x', component: 'x' }, { typed: true });
+    const badType = { ...pod('p'), metadata: { name: 'p', labels: { version: 1 as unknown as string } } };
+    expect(refusal(() => checked.create(R.pods, badType)).status.reason).toBe('BadRequest');
+    expect(typed.create(R.pods, badType).metadata.labels).toEqual({ version: 1 });
+    // An event without involvedObject passes the kind's own validation; only the schema requires it.
+    const event = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e', namespace: 'default' }, reason: 'R', message: 'm', type: 'Normal' } as KubeObject;
+    expect(refusal(() => checked.create(R.events, event)).status.reason).toBe('Invalid');
+    expect(() => typed.create(R.events, event)).not.toThrow();
+    // The kind's own validation still refuses what it refuses.
+    const e = refusal(() => typed.create(R.pods, pod('Bad_Name')));
+    expect(e.status.reason).toBe('Invalid');
   });
 
   it('refuses objects in a namespace that does not exist (NamespaceLifecycle)', () => {
@@ -310,5 +328,34 @@ describe('API server: schema and semantic validation together', () => {
     const { admin } = setup();
     const p = admin.create<Pod>(R.pods, pod('tol', { tolerations: [{ key: 'k', operator: '', value: 'v', effect: 'NoSchedule' }] as never }));
     expect(p.spec.tolerations?.[0].operator).toBe('');
+  });
+});
+
+describe('cluster: checkComponentWrites', () => {
+  // A controller that writes a label of the wrong JSON type when it starts, and notes the answer.
+  const writesBadLabel = (answers: string[]) => (c: Controller): Controller =>
+    c.name !== 'replicaset-controller'
+      ? c
+      : {
+          name: c.name,
+          setup(ctx) {
+            c.setup(ctx);
+            try {
+              ctx.client.create(R.configMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default', labels: { n: 1 as unknown as string } } });
+              answers.push('stored');
+            } catch (e) {
+              answers.push((e as StatusError).status.reason ?? 'error');
+            }
+          },
+          reconcile: (key, ctx) => c.reconcile(key, ctx),
+        };
+
+  it('checks components\' writes as users\' by default, and trusts them when off', () => {
+    const checked: string[] = [];
+    createCluster({ wrapController: writesBadLabel(checked) });
+    expect(checked).toEqual(['BadRequest']);
+    const trusted: string[] = [];
+    createCluster({ wrapController: writesBadLabel(trusted), checkComponentWrites: false });
+    expect(trusted).toEqual(['stored']);
   });
 });

@@ -92,6 +92,13 @@ export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 export interface ServerWriteOptions extends WriteOptions {
   fieldValidation?: FieldValidation;
+  /**
+   * The body comes from a component whose code builds its objects from the
+   * typed models, as upstream's Go clients serialise typed structs: its
+   * decode cannot fail and the schema has nothing to find, so neither runs.
+   * The kind's own validation still does.
+   */
+  typed?: boolean;
 }
 
 /** maxNameGenerationCreateAttempts of the generic registry store. */
@@ -126,8 +133,8 @@ export class ApiServer {
   }
 
   /** A Client acting as `identity`. Writes by kubectl-like users default to strict field validation. */
-  client(identity: Identity, defaults: { fieldValidation?: FieldValidation } = {}): Client {
-    return new ServerClient(this, identity, defaults.fieldValidation ?? 'Warn');
+  client(identity: Identity, defaults: { fieldValidation?: FieldValidation; typed?: boolean } = {}): Client {
+    return new ServerClient(this, identity, defaults.fieldValidation ?? 'Warn', defaults.typed ?? false);
   }
 
   // ---- reads ----
@@ -149,7 +156,7 @@ export class ApiServer {
   // ---- writes ----
 
   create(user: Identity, type: ResourceType, input: KubeObject, opts: ServerWriteOptions = {}): Stored {
-    const obj = this.decode(type, input, opts.fieldValidation ?? 'Warn') as Mutable;
+    const obj = this.decode(type, input, opts.fieldValidation ?? 'Warn', false, opts.typed) as Mutable;
     const ns = type.namespaced ? (obj.metadata.namespace ?? 'default') : undefined;
     if (type.namespaced) obj.metadata.namespace = ns;
     else delete obj.metadata.namespace;
@@ -189,7 +196,7 @@ export class ApiServer {
     if (type.generation) obj.metadata.generation = 1;
     else delete obj.metadata.generation;
 
-    this.refuseIfInvalid(type, ns, obj.metadata.name ?? '', this.validationErrors(type, obj, validateCreate(type, obj)), user, 'create');
+    this.refuseIfInvalid(type, ns, obj.metadata.name ?? '', this.validationErrors(type, obj, validateCreate(type, obj), opts.typed), user, 'create');
     this.runAdmission('validate', 'CREATE', type, obj, undefined, user, opts, ns, obj.metadata.name!);
 
     const key = storeKey(type, ns, obj.metadata.name!);
@@ -217,7 +224,7 @@ export class ApiServer {
   }
 
   update(user: Identity, type: ResourceType, input: KubeObject, opts: ServerWriteOptions = {}, status = false, verb: AuditEntry['verb'] = 'update'): Stored {
-    const obj = this.decode(type, input, opts.fieldValidation ?? 'Warn', status) as Mutable;
+    const obj = this.decode(type, input, opts.fieldValidation ?? 'Warn', status, opts.typed) as Mutable;
     const ns = type.namespaced ? (obj.metadata.namespace ?? 'default') : undefined;
     const name = obj.metadata.name;
     if (!name) throw badRequest('name is required');
@@ -293,7 +300,7 @@ export class ApiServer {
     const key = storeKey(type, ns, name);
     const semantic = status ? validateStatusUpdate(type, next, old) : validateUpdate(type, next, old);
     // Through the status subresource only status changes, which the schema does not judge.
-    this.refuseIfInvalid(type, ns, name, status ? semantic : this.validationErrors(type, next, semantic), user, verb);
+    this.refuseIfInvalid(type, ns, name, status ? semantic : this.validationErrors(type, next, semantic, opts.typed), user, verb);
     this.runAdmission('validate', 'UPDATE', type, next, old, user, opts, ns, name, status ? 'status' : undefined);
 
     // An update that changes nothing is not written (no new revision, no watch event).
@@ -543,7 +550,7 @@ export class ApiServer {
   }
 
   /** Copies the input and checks it decodes as `type`: kind, apiVersion, JSON types, unknown fields. */
-  private decode(type: ResourceType, input: KubeObject, fieldValidation: FieldValidation, statusOnly = false): KubeObject {
+  private decode(type: ResourceType, input: KubeObject, fieldValidation: FieldValidation, statusOnly = false, typed = false): KubeObject {
     if (input === null || typeof input !== 'object' || Array.isArray(input)) throw badRequest('the body of the request was in an unknown format');
     // A status update keeps only metadata and status of the body: the rest is checked, not copied.
     const obj = statusOnly ? ({ ...input, metadata: clone(input.metadata), status: clone((input as { status?: unknown }).status) } as KubeObject) : clone(input);
@@ -557,11 +564,13 @@ export class ApiServer {
     obj.apiVersion = version;
     obj.kind = type.kind;
     if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
-    const res = decodeCheck(type, obj, fieldValidation === 'Strict');
-    const prefix = `${type.kind} in version ${JSON.stringify(type.version)} cannot be handled as a ${type.kind}: `;
-    if (res.typeErrors.length) throw badRequest(prefix + res.typeErrors[0]);
-    if (res.unknownFields.length) {
-      throw badRequest(prefix + 'strict decoding error: ' + res.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`).join(', '));
+    if (!typed) {
+      const res = decodeCheck(type, obj, fieldValidation === 'Strict');
+      const prefix = `${type.kind} in version ${JSON.stringify(type.version)} cannot be handled as a ${type.kind}: `;
+      if (res.typeErrors.length) throw badRequest(prefix + res.typeErrors[0]);
+      if (res.unknownFields.length) {
+        throw badRequest(prefix + 'strict decoding error: ' + res.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`).join(', '));
+      }
     }
     if (statusOnly) return { apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata, status: (obj as { status?: unknown }).status } as KubeObject;
     if (type === R.secrets) mergeStringData(obj as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> });
@@ -573,8 +582,8 @@ export class ApiServer {
    * is consulted only when that found nothing, and not for status, which the
    * API server decodes into Go zero values rather than requiring.
    */
-  private validationErrors(type: ResourceType, obj: KubeObject, semantic: FieldError[]): FieldError[] {
-    if (semantic.length) return semantic;
+  private validationErrors(type: ResourceType, obj: KubeObject, semantic: FieldError[], typed = false): FieldError[] {
+    if (semantic.length || typed) return semantic;
     return (obj as { status?: unknown }).status === undefined ? schemaCheck(type, obj) : schemaCheck(type, { ...obj, status: undefined } as KubeObject);
   }
 
@@ -776,10 +785,11 @@ class ServerClient implements Client {
     private readonly server: ApiServer,
     readonly identity: Identity,
     private readonly fieldValidation: FieldValidation,
+    private readonly typed: boolean,
   ) {}
 
   private opts<T extends WriteOptions>(o: T | undefined): T & ServerWriteOptions {
-    return { fieldValidation: this.fieldValidation, ...(o ?? ({} as T)) };
+    return { fieldValidation: this.fieldValidation, typed: this.typed, ...(o ?? ({} as T)) };
   }
 
   create<T extends KubeObject>(type: ResourceType, obj: T, opts?: WriteOptions): Stored<T> {
