@@ -138,6 +138,63 @@ Feature: StatefulSets give each pod a stable identity
       """
     And the cluster invariants hold
 
+  Scenario: an ordered scale-down waits while a pod below the one to remove is not running
+    # processCondemned removes the highest ordinal only once it is Running and Ready, or when it is
+    # the first unhealthy pod: here db-1 never runs (db-0 holds the host port) and db-0 is pending.
+    Given the following manifest is applied:
+      """
+      apiVersion: apps/v1
+      kind: StatefulSet
+      metadata:
+        name: db
+      spec:
+        serviceName: db
+        replicas: 2
+        selector:
+          matchLabels:
+            app: db
+        template:
+          metadata:
+            labels:
+              app: db
+          spec:
+            nodeSelector:
+              kubernetes.io/hostname: node-1
+            containers:
+              - name: db
+                image: nginx:1.27
+                ports:
+                  - containerPort: 80
+                    hostPort: 8080
+      """
+    And 1 minute passes
+    And pod "db-0" is running
+    And pod "db-1" is pending
+    When I cordon node "node-1"
+    And I delete pod "db-0"
+    And 1 minute passes
+    Then pod "db-0" is pending
+    When I scale the statefulset "db" to 0 replicas
+    And 5 minutes pass
+    Then pod "db-1" is pending
+    And pod "db-0" is pending
+    # Once db-0 runs again, db-1 is the first unhealthy pod: it goes, then db-0.
+    When I uncordon node "node-1"
+    Then within 2 minutes the cluster does not contain:
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: db-0
+      """
+    And the cluster does not contain:
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: db-1
+      """
+
   Scenario: Parallel pod management starts every pod at once
     Given the following manifest is applied:
       """
