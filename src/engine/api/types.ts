@@ -77,6 +77,8 @@ export type ReplicaSetSpec = IReplicaSetSpec;
 export type ReplicaSetStatus = IReplicaSetStatus;
 export type DeploymentSpec = IDeploymentSpec;
 export type DeploymentStatus = IDeploymentStatus;
+/** Every field optional: budgets are read before the disruption controller first writes their status. */
+export type PodDisruptionBudgetStatus = Partial<IPodDisruptionBudgetStatus>;
 export type DeploymentCondition = IDeploymentCondition;
 export type LeaseSpec = ILeaseSpec;
 export type ObjectReference = IObjectReference;
@@ -270,7 +272,7 @@ export interface PodDisruptionBudget extends KubeObject {
   apiVersion: 'policy/v1';
   kind: 'PodDisruptionBudget';
   spec: IPodDisruptionBudgetSpec;
-  status?: IPodDisruptionBudgetStatus;
+  status?: PodDisruptionBudgetStatus;
 }
 
 export interface PriorityClass extends KubeObject {

@@ -12,7 +12,7 @@
  * caused them, in revision order.
  */
 import { type ResourceType, apiVersionOf, groupKind, groupResource, R, resourceFor } from '../api/kinds.ts';
-import type { KubeObject, Pod, Stored } from '../api/types.ts';
+import type { KubeObject, Pod, PodDisruptionBudget, Stored } from '../api/types.ts';
 import {
   StatusError,
   alreadyExists,
@@ -46,7 +46,7 @@ import type {
 import type { AdmissionAttributes, AdmissionContext, AdmissionOperation, AdmissionPlugin } from './admission/types.ts';
 import { strategyFor } from './strategy.ts';
 import type { Perturbation, WatchDelivery } from '../api/perturbation.ts';
-import { type PodDisruptionBudget, evictPod } from './registry/eviction.ts';
+import { evictPod } from './registry/eviction.ts';
 import { fieldLabelSupported } from './field-labels.ts';
 import type { ServiceAllocation, Transaction } from './registry/service-allocation.ts';
 

@@ -19,7 +19,7 @@
  * pods that were never deleted (after 2 minutes).
  */
 import { R } from '../api/kinds.ts';
-import type { Deployment, KubeObject, Pod, PodCondition, ReplicaSet, Stored } from '../api/types.ts';
+import type { Deployment, KubeObject, Pod, PodCondition, PodDisruptionBudget, ReplicaSet, StatefulSet, Stored } from '../api/types.ts';
 import { controllerRef, deepEqual, namespacedName, splitKey } from '../api/meta.ts';
 import { Selector } from '../api/selectors.ts';
 import { isPodReady, isPodTerminal } from '../api/pod.ts';
@@ -33,27 +33,6 @@ export const DELETION_TIMEOUT_MS = 2 * 60_000;
 /** stalePodDisruptionTimeout. */
 export const STALE_POD_DISRUPTION_TIMEOUT_MS = 2 * 60_000;
 
-interface Budget extends KubeObject {
-  spec?: {
-    selector?: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | null;
-    minAvailable?: number | string;
-    maxUnavailable?: number | string;
-  };
-  status?: {
-    observedGeneration?: number;
-    disruptedPods?: Record<string, string>;
-    disruptionsAllowed?: number;
-    currentHealthy?: number;
-    desiredHealthy?: number;
-    expectedPods?: number;
-    conditions?: Array<{ type: string; status: string; reason: string; message: string; lastTransitionTime?: string; observedGeneration?: number }>;
-  };
-}
-
-interface StatefulSet extends KubeObject {
-  spec: { replicas?: number };
-}
-
 /** GetScaledValueFromIntOrPercent, rounding up. */
 export function scaledValueUp(v: number | string, total: number): number {
   if (typeof v === 'number') return v;
@@ -63,7 +42,7 @@ export function scaledValueUp(v: number | string, total: number): number {
 }
 
 /** The pods a budget selects: an empty or invalid selector selects none. */
-function selectorOf(pdb: Budget): Selector | undefined {
+function selectorOf(pdb: PodDisruptionBudget): Selector | undefined {
   const sel = pdb.spec?.selector;
   if (!sel) return undefined;
   try {
@@ -74,20 +53,20 @@ function selectorOf(pdb: Budget): Selector | undefined {
 }
 
 export function disruptionController(): Controller {
-  let budgets: Informer<Budget>;
+  let budgets: Informer<PodDisruptionBudget>;
   let pods: Informer<Pod>;
   let replicaSets: Informer<ReplicaSet>;
   let deployments: Informer<Deployment>;
   let statefulSets: Informer<StatefulSet>;
   let ctx!: ControllerContext;
 
-  const podsFor = (pdb: Stored<Budget>): Stored<Pod>[] => {
+  const podsFor = (pdb: Stored<PodDisruptionBudget>): Stored<Pod>[] => {
     const sel = selectorOf(pdb);
     if (!sel) return [];
     return pods.byIndex('namespace', pdb.metadata.namespace ?? '').filter((p) => sel.matches(p.metadata.labels));
   };
 
-  const budgetsFor = (pod: Stored<Pod>): Stored<Budget>[] =>
+  const budgetsFor = (pod: Stored<Pod>): Stored<PodDisruptionBudget>[] =>
     budgets.byIndex('namespace', pod.metadata.namespace ?? '').filter((b) => {
       const sel = selectorOf(b);
       return !!sel && !sel.isEverything() && sel.matches(pod.metadata.labels);
@@ -135,7 +114,7 @@ export function disruptionController(): Controller {
     return { expected: [...scales.values()].reduce((a, b) => a + b, 0), unmanaged };
   };
 
-  const writeStatus = (pdb: Stored<Budget>, status: NonNullable<Budget['status']>): void => {
+  const writeStatus = (pdb: Stored<PodDisruptionBudget>, status: NonNullable<PodDisruptionBudget['status']>): void => {
     try {
       ctx.client.updateStatus(R.podDisruptionBudgets, { ...pdb, status });
     } catch (e) {
@@ -144,7 +123,7 @@ export function disruptionController(): Controller {
   };
 
   /** UpdateDisruptionAllowedCondition (or SyncFailed), keeping lastTransitionTime while the status holds. */
-  const withCondition = (pdb: Stored<Budget>, status: NonNullable<Budget['status']>, failed?: string): NonNullable<Budget['status']> => {
+  const withCondition = (pdb: Stored<PodDisruptionBudget>, status: NonNullable<PodDisruptionBudget['status']>, failed?: string): NonNullable<PodDisruptionBudget['status']> => {
     const old = (pdb.status?.conditions ?? []).find((c) => c.type === 'DisruptionAllowed');
     const allowed = (status.disruptionsAllowed ?? 0) > 0 && !failed;
     const st = allowed ? 'True' : 'False';
@@ -159,7 +138,7 @@ export function disruptionController(): Controller {
     return { ...status, conditions: [...(pdb.status?.conditions ?? []).filter((c) => c.type !== 'DisruptionAllowed'), cond] };
   };
 
-  const sync = (pdb: Stored<Budget>): Result | void => {
+  const sync = (pdb: Stored<PodDisruptionBudget>): Result | void => {
     const selected = podsFor(pdb);
     if (!selected.length) ctx.recorder.event(pdb, 'Normal', 'NoPods', 'No matching pods found');
     let expected: number;
@@ -225,7 +204,7 @@ export function disruptionController(): Controller {
     if (recheck !== undefined) return { requeueAfterMs: Math.max(1, recheck - now) };
   };
 
-  const unmanagedEvent = (pdb: Stored<Budget>) => {
+  const unmanagedEvent = (pdb: Stored<PodDisruptionBudget>) => {
     const sel = pdb.spec?.selector;
     ctx.recorder.event(
       pdb,
@@ -264,7 +243,7 @@ export function disruptionController(): Controller {
     eventSource: 'controllermanager',
     setup(c) {
       ctx = c;
-      budgets = ctx.informers.informer<Budget>(R.podDisruptionBudgets).addIndex('namespace', byNamespace);
+      budgets = ctx.informers.informer<PodDisruptionBudget>(R.podDisruptionBudgets).addIndex('namespace', byNamespace);
       pods = ctx.informers.informer<Pod>(R.pods).addIndex('namespace', byNamespace);
       replicaSets = ctx.informers.informer<ReplicaSet>(R.replicaSets);
       deployments = ctx.informers.informer<Deployment>(R.deployments);
@@ -296,7 +275,7 @@ export function disruptionController(): Controller {
   };
 }
 
-function selectorText(sel: NonNullable<Budget['spec']>['selector']): string {
+function selectorText(sel: NonNullable<PodDisruptionBudget['spec']>['selector']): string {
   if (!sel) return '&LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]LabelSelectorRequirement{},}';
   const labels = Object.entries(sel.matchLabels ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}: ${v},`).join('');
   return `&LabelSelector{MatchLabels:map[string]string{${labels}},MatchExpressions:[]LabelSelectorRequirement{},}`;

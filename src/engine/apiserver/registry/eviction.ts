@@ -17,7 +17,7 @@
  * - the pod gets the DisruptionTarget condition (EvictionByEvictionAPI), then
  *   is deleted with the request's options.
  */
-import type { KubeObject, Pod, PodCondition, Stored } from '../../api/types.ts';
+import type { Pod, PodCondition, PodDisruptionBudget, Stored } from '../../api/types.ts';
 import { Selector } from '../../api/selectors.ts';
 import { isPodReady } from '../../api/pod.ts';
 import { StatusError, conflict, forbiddenRequest, tooManyRequests } from '../../api/errors.ts';
@@ -27,24 +27,6 @@ import type { DeleteOptions } from '../../client/client.ts';
 export const MAX_DISRUPTED_POD_SIZE = 2000;
 
 export const EVICTION_REFUSED = "Cannot evict pod as it would violate the pod's disruption budget.";
-
-export interface PodDisruptionBudget extends KubeObject {
-  spec?: {
-    selector?: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | null;
-    minAvailable?: number | string;
-    maxUnavailable?: number | string;
-    unhealthyPodEvictionPolicy?: 'IfHealthyBudget' | 'AlwaysAllow';
-  };
-  status?: {
-    observedGeneration?: number;
-    disruptedPods?: Record<string, string>;
-    disruptionsAllowed?: number;
-    currentHealthy?: number;
-    desiredHealthy?: number;
-    expectedPods?: number;
-    conditions?: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string; observedGeneration?: number }>;
-  };
-}
 
 /** What the eviction handler needs from the API server. */
 export interface EvictionStorage {
