@@ -35,6 +35,7 @@ export type {
   Taint,
   Toleration,
   KubeEvent,
+  PodDisruptionBudget,
 } from './api/types.ts';
 export { StatusError, isStatusError, type Status } from './api/errors.ts';
 export { Selector, parseFieldSelector } from './api/selectors.ts';

@@ -5,7 +5,7 @@
  * drains (including one tried once, to see which disruption budget refuses
  * it).
  */
-import { R, isStatusError, resourceAmount, type KubeObject, type Pod, type Stored } from '../engine/index.ts';
+import { R, isStatusError, resourceAmount, type Pod, type PodDisruptionBudget, type Stored } from '../engine/index.ts';
 import { runKubectl } from '../kubectl/run.ts';
 import { UserError, CheckFailed } from './errors.ts';
 import type { KubeWorld } from './world.ts';
@@ -80,10 +80,6 @@ export function forceDelete(world: KubeWorld, ref: Ref): void {
   runOrFail(world, ['delete', 'pod', ref.name, '-n', ref.namespace, '--grace-period=0', '--force']);
 }
 
-interface Budget extends KubeObject {
-  spec?: { selector?: unknown };
-}
-
 /**
  * Runs `kubectl drain NODE --ignore-daemonsets` once through: evictions the
  * API accepts go ahead, refused ones are not retried. Returns what kubectl
@@ -111,7 +107,7 @@ export function drainOnce(world: KubeWorld, node: string): { output: string; exi
 
 /** "draining node X is refused because of the disruption budget Y". */
 export function drainRefusedBy(world: KubeWorld, node: string, budget: Ref): void {
-  const pdb = world.view().get<Budget>(R.podDisruptionBudgets, budget.namespace, budget.name);
+  const pdb = world.view().get<PodDisruptionBudget>(R.podDisruptionBudgets, budget.namespace, budget.name);
   if (!pdb) throw new UserError(`there is no PodDisruptionBudget "${budget.name}" in namespace "${budget.namespace}"`);
   const { output, exitCode, refusals } = drainOnce(world, node);
   const named = refusals.filter((r) => r.causes.some((c) => c.startsWith(`The disruption budget ${budget.name} `)));

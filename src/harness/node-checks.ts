@@ -3,7 +3,7 @@
  * DiskPressure, ...), taints, the images a node holds, and what a
  * PodDisruptionBudget allows.
  */
-import { R, getCondition, taintString, type KubeObject, type Node, type Stored } from '../engine/index.ts';
+import { R, getCondition, taintString, type Node, type PodDisruptionBudget, type Stored } from '../engine/index.ts';
 import type { Check } from './checks.ts';
 import type { Ref } from './params.ts';
 import { indent, table } from './report.ts';
@@ -45,14 +45,10 @@ export function nodeHasImage(node: string, image: string): Check {
   });
 }
 
-interface Budget extends KubeObject {
-  status?: { disruptionsAllowed?: number; currentHealthy?: number; desiredHealthy?: number; expectedPods?: number };
-}
-
 export function budgetAllows(ref: Ref, n: number): Check {
   const expected = `the disruption budget "${ref.name}" allows ${n} disruption${n === 1 ? '' : 's'}`;
   return (view) => {
-    const pdb = view.get<Budget>(R.podDisruptionBudgets, ref.namespace, ref.name);
+    const pdb = view.get<PodDisruptionBudget>(R.podDisruptionBudgets, ref.namespace, ref.name);
     if (!pdb) return { ok: false, expected, found: `there is no PodDisruptionBudget "${ref.name}" in namespace "${ref.namespace}"` };
     const s = pdb.status ?? {};
     return {

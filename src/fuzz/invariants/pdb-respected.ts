@@ -16,16 +16,12 @@
  * an eviction right after another disruption passes in upstream as well. So
  * perturbed histories are not held to it.
  */
-import { R, controllerRef, isPodReady, storePrefix, type Deployment, type KubeObject, type Pod, type ReplicaSet, type Stored, type StoreEvent } from '../../engine/index.ts';
+import { R, controllerRef, isPodReady, storePrefix, type Deployment, type Pod, type PodDisruptionBudget, type ReplicaSet, type Stored, type StoreEvent } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import type { Invariant, MonitorContext, Report } from './types.ts';
 import { selectorMatches } from './oracle.ts';
 
 const PODS = storePrefix(R.pods);
-
-interface Budget extends KubeObject {
-  spec: { selector?: { matchLabels?: Record<string, string> }; minAvailable?: number | string; maxUnavailable?: number | string };
-}
 
 const healthy = (p: Pod) => isPodReady(p) && !p.metadata.deletionTimestamp && p.status?.phase === 'Running';
 
@@ -71,7 +67,7 @@ export const pdbRespected: Invariant = {
         if (!gone || !by || ctx.writerOf(e.revision)?.component !== by) return;
         if (!healthy(prev)) return;
         const ns = prev.metadata.namespace;
-        for (const pdb of state.list<Budget>(R.podDisruptionBudgets, ns)) {
+        for (const pdb of state.list<PodDisruptionBudget>(R.podDisruptionBudgets, ns)) {
           if (!selectorMatches(pdb.spec.selector, prev.metadata.labels)) continue;
           const selected = state.list<Pod>(R.pods, ns).filter((p) => selectorMatches(pdb.spec.selector, p.metadata.labels));
           const now = selected.filter(healthy).length;
