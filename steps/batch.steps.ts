@@ -1,14 +1,9 @@
 /** Jobs and CronJobs: suspending, resuming and triggering them, and what their controllers started. */
 import { When } from '@cucumber/cucumber';
 import type { KubeWorld } from '../src/harness/world.ts';
-import { runOrFail } from '../src/harness/actions.ts';
+import { runOrFail, setSuspend, triggerCronJob } from '../src/harness/actions.ts';
 import { cronJobKeeps, cronJobStarted } from '../src/harness/workload-checks.ts';
 import { defineCheck } from './support.ts';
-
-function setSuspend(world: KubeWorld, kind: 'cronjob' | 'job', name: string, suspend: boolean): void {
-  const ref = world.ref(name);
-  runOrFail(world, ['patch', kind, ref.name, '-n', ref.namespace, '--type=merge', '-p', JSON.stringify({ spec: { suspend } })]);
-}
 
 When('I suspend the cronjob {string}', function (this: KubeWorld, name: string) {
   setSuspend(this, 'cronjob', name, true);
@@ -32,10 +27,7 @@ When('I create the job {string} from the cronjob {string}', function (this: Kube
 });
 
 When('I trigger the cronjob {string}', function (this: KubeWorld, cronjob: string) {
-  const ref = this.ref(cronjob);
-  // Named as a user would name a manual run; the counter keeps repeated triggers apart.
-  this.manualRuns = (this.manualRuns ?? 0) + 1;
-  runOrFail(this, ['create', 'job', `${ref.name}-manual-${this.manualRuns}`, `--from=cronjob/${ref.name}`, '-n', ref.namespace]);
+  triggerCronJob(this, cronjob);
 });
 
 defineCheck('the cronjob {string} has started {int} job(s)', 2, (w, name: string, n: number) => cronJobStarted(w.ref(name), n));

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import type { KubeWorld } from '../harness/world.ts';
 import type { ManifestObject } from '../kubectl/manifests.ts';
 import { nodeComesBack, nodeDies, nodeJoins, nodeRemoved, nodesFromTable, requireNode } from '../harness/nodes.ts';
-import { crashPod, deleteObject, runOrFail } from '../harness/actions.ts';
+import { crashPod, deleteObject, runOrFail, setSuspend, triggerCronJob } from '../harness/actions.ts';
 import { drainOnce, useResource } from '../harness/failures.ts';
 import { UserError } from '../harness/errors.ts';
 import { checkNow } from '../harness/time.ts';
@@ -102,6 +102,12 @@ export const steps = {
     run: (w) => void runOrFail(w, ['rollout', 'undo', `${kind}/${w.ref(name).name}`, '-n', w.ref(name).namespace]),
   }),
   delete: (kind: string, name: string): ScenarioStep => ({ keyword: 'When', text: `I delete the ${kind} "${name}"`, run: (w) => deleteObject(w, kind, w.ref(name)) }),
+  suspend: (kind: 'job' | 'cronjob', name: string, suspend: boolean): ScenarioStep => ({
+    keyword: 'When',
+    text: `I ${suspend ? 'suspend' : 'resume'} the ${kind} "${name}"`,
+    run: (w) => setSuspend(w, kind, name, suspend),
+  }),
+  trigger: (cronjob: string): ScenarioStep => ({ keyword: 'When', text: `I trigger the cronjob "${cronjob}"`, run: (w) => triggerCronJob(w, cronjob) }),
   deletePod: (name: string): ScenarioStep => ({
     keyword: 'When',
     text: `I delete pod "${name}"`,

@@ -1,7 +1,8 @@
 /**
  * Actions of the step vocabulary that two or more steps share: running
  * kubectl verbs (so steps and `kubectl` mean the same thing), picking a pod
- * of a workload, crashing containers, deleting objects.
+ * of a workload, crashing containers, deleting objects, suspending and
+ * triggering batch workloads.
  */
 import { R, type LabelSelector, type Pod, type Stored } from '../engine/index.ts';
 import { UserError } from './errors.ts';
@@ -69,4 +70,20 @@ export function setWorkloadUsage(world: KubeWorld, w: WorkloadParam, resource: '
   }
   world.cluster.loads.set({ namespace: ref.namespace, selector, [resource]: quantity });
   world.settle();
+}
+
+/** `I suspend` / `I resume` a job or cronjob: `kubectl patch` of spec.suspend. */
+export function setSuspend(world: KubeWorld, kind: 'cronjob' | 'job', name: string, suspend: boolean): void {
+  const ref = world.ref(name);
+  runOrFail(world, ['patch', kind, ref.name, '-n', ref.namespace, '--type=merge', '-p', JSON.stringify({ spec: { suspend } })]);
+}
+
+/**
+ * `I trigger the cronjob`: `kubectl create job <name>-manual-<n> --from=cronjob/<name>`,
+ * named as a user would name a manual run; n counts the scenario's triggers.
+ */
+export function triggerCronJob(world: KubeWorld, cronjob: string): void {
+  const ref = world.ref(cronjob);
+  world.manualRuns = (world.manualRuns ?? 0) + 1;
+  runOrFail(world, ['create', 'job', `${ref.name}-manual-${world.manualRuns}`, `--from=cronjob/${ref.name}`, '-n', ref.namespace]);
 }

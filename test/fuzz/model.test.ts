@@ -1,7 +1,7 @@
 /**
  * What the commands asked for, as the partial objects the last check of a
  * fuzzed history looks for: replicas unless an autoscaler decides them, the
- * image of the current revision, and nothing for kinds that have neither.
+ * image of the current revision, whether a job is suspended.
  */
 import { describe, expect, it } from 'vitest';
 import { addWorkload, askedFor, initialModel, newRevision } from '../../src/fuzz/commands/model.ts';
@@ -22,8 +22,11 @@ describe('askedFor', () => {
     expect(askedFor(m, new Set())).toEqual([
       { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 5, template: { spec: { containers: [{ image: 'nginx:1.25' }] } } } },
       { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { template: { spec: { containers: [{ image: 'nginx:1.27' }] } } } },
-      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'batch' } },
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'batch' }, spec: { suspend: false } },
     ]);
+    const batch = m.workloads.get('batch')!;
+    batch.spec = { ...batch.spec, suspend: true };
+    expect(askedFor(m, new Set())[2]).toEqual({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'batch' }, spec: { suspend: true } });
     expect(askedFor(m, new Set(['web']))[0]).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ image: 'nginx:1.25' }] } } } });
   });
 });

@@ -123,6 +123,46 @@ describe('jobs', () => {
     c.advance(5 * 60_000);
     expect(unsettled(c)).toEqual(['job "default/batch" has not finished: 0 active, 0 succeeded, 0 failed pods']);
   });
+
+  it('settle while suspended once their active pods are gone, and finish once resumed', () => {
+    const c = cluster();
+    apply(c, { ...spec, seconds: 60 } as WorkloadSpec);
+    c.advance(5_000);
+    const admin = c.client();
+    admin.patch(R.jobs, 'default', 'batch', { spec: { suspend: true } }, 'merge');
+    c.settle();
+    // Its pods are terminating (busybox's grace period); until they are gone it is not at rest.
+    expect(unsettled(c)).toEqual(['job "default/batch" is suspended but still has terminating pods (batch-vjdf6, batch-wt27q)']);
+    c.advance(60_000);
+    expect(unsettled(c)).toEqual([]);
+    admin.patch(R.jobs, 'default', 'batch', { spec: { suspend: false } }, 'merge');
+    c.advance(10_000);
+    // The pods deleted on suspension count as failed (isPodFailed: deleted and not Succeeded).
+    expect(unsettled(c)).toEqual(['job "default/batch" has not finished: 2 active, 0 succeeded, 2 failed pods']);
+    c.advance(5 * 60_000);
+    expect(unsettled(c)).toEqual([]);
+  });
+
+  it('are unsettled while suspended if their controller does not stop them', () => {
+    const c = cluster({ disabledControllers: ['job-controller'] });
+    apply(c, { ...spec, suspend: true } as WorkloadSpec);
+    const admin = c.client();
+    const job = admin.get(R.jobs, 'default', 'batch') as Stored;
+    const ref = { apiVersion: 'batch/v1', kind: 'Job', name: 'batch', uid: job.metadata.uid, controller: true };
+    admin.create(R.pods, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'batch-a', namespace: 'default', ownerReferences: [ref] },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 600'] }] },
+    } as KubeObject);
+    admin.updateStatus(R.jobs, { ...(admin.get(R.jobs, 'default', 'batch') as Stored), status: { active: 1 } } as KubeObject);
+    c.advance(60_000);
+    expect(unsettled(c)).toEqual([
+      'job "default/batch" is suspended but has no Suspended condition',
+      'job "default/batch" is suspended but still has active pods (batch-a)',
+      'job "default/batch" is suspended but reports 1 active pods',
+    ]);
+  });
 });
 
 describe('cronjobs', () => {
@@ -174,6 +214,19 @@ describe('cronjobs', () => {
     // 40 s after the start due at +2m: too late to start it.
     late.advance(160_000);
     expect(unsettled(late)).toEqual([]);
+  });
+
+  it('start no job while suspended, and the one due when resumed', () => {
+    const c = cluster();
+    apply(c, spec({ suspend: true }));
+    c.advance(150_000);
+    expect(jobsOf(c)).toEqual([]);
+    expect(unsettled(c)).toEqual([]);
+    c.client().patch(R.cronJobs, 'default', 'nightly', { spec: { suspend: false } }, 'merge');
+    c.settle();
+    // The run due at +2m (its name is the minute it was due, since the epoch).
+    expect(jobsOf(c)).toEqual([`nightly-${Date.parse('2025-01-01T00:02:00Z') / 60_000}`]);
+    expect(unsettled(c)).toEqual([]);
   });
 
   it('are unsettled with more finished jobs than their history limits keep', () => {
@@ -290,6 +343,20 @@ describe('workload-bounds', () => {
     }
     c.settle();
     expect(h.advance().map((v) => v.message)).toEqual(['cronjob "default/nightly" (concurrencyPolicy Forbid) runs 2 jobs at once (nightly-a, nightly-b)']);
+    // A run started by hand is not the schedule's: it runs beside them.
+    admin.create(R.jobs, {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name: 'nightly-manual-1',
+        namespace: 'default',
+        annotations: { 'cronjob.kubernetes.io/instantiate': 'manual' },
+        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly', uid: cj.metadata.uid, controller: true }],
+      },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'app', image: 'busybox:1.36' }] } } },
+    } as KubeObject);
+    c.settle();
+    expect(h.advance()).toEqual([]);
     h.dispose();
   });
 

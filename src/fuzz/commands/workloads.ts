@@ -1,6 +1,7 @@
 /**
  * Commands on workloads: apply a new one, scale it, change its image, roll
- * it back, delete it. Each runs the step a user would write.
+ * it back, suspend or resume it, start a run of it by hand, delete it. Each
+ * runs the step a user would write.
  */
 import fc from 'fast-check';
 import { R, controllerRef, type Deployment, type ReplicaSet } from '../../engine/index.ts';
@@ -135,6 +136,40 @@ function rollbackTarget(h: FuzzHistory, spec: WorkloadSpec): string | undefined 
   return sets.length >= 2 ? sets[1].spec.template?.spec?.containers[0]?.image : undefined;
 }
 
+/** Suspends a job or cron job that runs, or resumes one that is suspended. */
+export class ToggleSuspend implements FuzzCommand {
+  constructor(readonly index: number) {}
+  check(m: Readonly<Model>): boolean {
+    return live(m, (s) => !!workloadKind(s).suspendable).length > 0;
+  }
+  run(m: Model, h: FuzzHistory): void {
+    const w = pick(live(m, (s) => !!workloadKind(s).suspendable), this.index);
+    const suspend = !w.spec.suspend;
+    h.do(steps.suspend(w.spec.kind as 'job' | 'cronjob', w.spec.name, suspend));
+    w.spec = { ...w.spec, suspend };
+    h.check();
+  }
+  toString(): string {
+    return `ToggleSuspend(#${this.index})`;
+  }
+}
+
+/** Starts a run of a cron job by hand (`kubectl create job --from=cronjob/...`), beside its scheduled ones. */
+export class Trigger implements FuzzCommand {
+  constructor(readonly index: number) {}
+  check(m: Readonly<Model>): boolean {
+    return live(m, (s) => !!workloadKind(s).triggerable).length > 0;
+  }
+  run(m: Model, h: FuzzHistory): void {
+    const w = pick(live(m, (s) => !!workloadKind(s).triggerable), this.index);
+    h.do(steps.trigger(w.spec.name));
+    h.check();
+  }
+  toString(): string {
+    return `Trigger(#${this.index})`;
+  }
+}
+
 export class DeleteWorkload implements FuzzCommand {
   constructor(readonly index: number) {}
   check(m: Readonly<Model>): boolean {
@@ -165,5 +200,7 @@ export const WORKLOAD_COMMANDS: readonly CommandKind[] = [
   { name: 'scale', arbitrary: (c) => fc.tuple(index, fc.integer({ min: 0, max: c.maxReplicas })).map(([i, n]) => new Scale(i, n)) },
   { name: 'update-image', arbitrary: () => fc.tuple(index, fc.constantFrom(...IMAGES)).map(([i, img]) => new SetImage(i, img)) },
   { name: 'roll-back', arbitrary: () => index.map((i) => new RollBack(i)) },
+  { name: 'suspend', arbitrary: () => index.map((i) => new ToggleSuspend(i)) },
+  { name: 'trigger', arbitrary: () => index.map((i) => new Trigger(i)) },
   { name: 'delete', arbitrary: () => index.map((i) => new DeleteWorkload(i)) },
 ];

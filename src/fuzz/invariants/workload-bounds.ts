@@ -15,6 +15,10 @@
  * - A CronJob with concurrencyPolicy Forbid or Replace never has two
  *   unfinished Jobs at once: Forbid "does not allow concurrent runs",
  *   Replace "replaces the currently running job run with a new job run".
+ *   Runs started by hand (`kubectl create job --from=cronjob/...`, annotated
+ *   cronjob.kubernetes.io/instantiate: manual) are not the schedule's and
+ *   are not counted: the controller leaves them out of status.active, which
+ *   is what Forbid and Replace go by.
  * - A StatefulSet's pods are named `<set>-<ordinal>`, with that hostname and
  *   the set's serviceName as subdomain; with OrderedReady pod management a
  *   pod is created only when every lower ordinal exists and has been
@@ -89,6 +93,7 @@ function monitor(ctx: MonitorContext, report: Report) {
     }
   };
 
+  const manual = (j: Job) => j.metadata.annotations?.['cronjob.kubernetes.io/instantiate'] === 'manual';
   const checkCronJob = (state: View, job: Stored<Job>, at: number | undefined) => {
     const ref = controllerRef(job);
     if (ref?.kind !== 'CronJob') return;
@@ -96,7 +101,8 @@ function monitor(ctx: MonitorContext, report: Report) {
     const cj = state.get<CronJob>(R.cronJobs, ns, ref.name);
     const policy = cj?.spec.concurrencyPolicy ?? 'Allow';
     if (cj?.metadata.uid !== ref.uid || policy === 'Allow') return;
-    const running = state.list<Job>(R.jobs, ns).filter((j) => controllerRef(j)?.uid === cj.metadata.uid && !j.metadata.deletionTimestamp && !hasCondition(j, ENDED));
+    if (manual(job)) return;
+    const running = state.list<Job>(R.jobs, ns).filter((j) => controllerRef(j)?.uid === cj.metadata.uid && !manual(j) && !j.metadata.deletionTimestamp && !hasCondition(j, ENDED));
     if (running.length > 1) report(`cronjob "${ns}/${cj.metadata.name}" (concurrencyPolicy ${policy}) runs ${running.length} jobs at once (${running.map((j) => j.metadata.name).join(', ')})`, at);
   };
 

@@ -64,6 +64,8 @@ export const cronJobKind: WorkloadKind<CronJobSpec> = {
   scalable: false,
   rollsOut: false,
   rollsBack: false,
+  suspendable: true,
+  triggerable: true,
 
   arbitrary(name: string, c: WorkloadConstraints) {
     return fc
@@ -100,6 +102,7 @@ export const cronJobKind: WorkloadKind<CronJobSpec> = {
     if (s.successfulJobsHistoryLimit !== undefined) spec.successfulJobsHistoryLimit = s.successfulJobsHistoryLimit;
     if (s.failedJobsHistoryLimit !== undefined) spec.failedJobsHistoryLimit = s.failedJobsHistoryLimit;
     if (s.startingDeadlineSeconds !== undefined) spec.startingDeadlineSeconds = s.startingDeadlineSeconds;
+    if (s.suspend) spec.suspend = true;
     return [...templateObjects(s.template), { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: s.name }, spec }];
   },
 

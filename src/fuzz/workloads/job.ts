@@ -9,7 +9,9 @@
  * terminating, it reports none active, its pods no longer carry the
  * job-tracking finalizer, and a Complete job counts at least `completions`
  * successes. An unfinished job is settled only while one of its pods waits
- * for a node (the scheduler's business: scheduler-liveness).
+ * for a node (the scheduler's business: scheduler-liveness), or while it is
+ * suspended: then, as the Job docs say, its active pods are gone, it
+ * reports none active and carries the Suspended condition.
  */
 import fc from 'fast-check';
 import { R, controllerRef, getCondition, type Job, type Stored } from '../../engine/index.ts';
@@ -45,6 +47,7 @@ export const jobKind: WorkloadKind<JobSpec> = {
   scalable: false,
   rollsOut: false,
   rollsBack: false,
+  suspendable: true,
 
   arbitrary(name: string, c: WorkloadConstraints) {
     return fc
@@ -77,7 +80,7 @@ export const jobKind: WorkloadKind<JobSpec> = {
         apiVersion: 'batch/v1',
         kind: 'Job',
         metadata: { name: s.name },
-        spec: { completions: s.completions, parallelism: s.parallelism, template },
+        spec: { completions: s.completions, parallelism: s.parallelism, ...(s.suspend ? { suspend: true } : {}), template },
       },
     ];
   },
@@ -95,6 +98,14 @@ export const jobKind: WorkloadKind<JobSpec> = {
     const complete = getCondition(st.conditions, 'Complete')?.status === 'True';
     const failed = getCondition(st.conditions, 'Failed')?.status === 'True';
     if (!complete && !failed) {
+      if (job.spec.suspend) {
+        const out: string[] = [];
+        if (getCondition(st.conditions, 'Suspended')?.status !== 'True') out.push(`${me} is suspended but has no Suspended condition`);
+        if (live.length) out.push(`${me} is suspended but still has active pods (${names(live)})`);
+        if (terminating.length) out.push(`${me} is suspended but still has terminating pods (${names(terminating)})`);
+        if (st.active) out.push(`${me} is suspended but reports ${st.active} active pods`);
+        return out;
+      }
       if (live.some((p) => !p.spec.nodeName)) return [];
       return [`${me} has not finished: ${st.active ?? 0} active, ${st.succeeded ?? 0} succeeded, ${st.failed ?? 0} failed pods`];
     }

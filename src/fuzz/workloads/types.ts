@@ -18,6 +18,8 @@ export interface WorkloadSpec {
   readonly template: TemplateSpec;
   /** Desired pods, for kinds that have a replica count. */
   readonly replicas?: number;
+  /** spec.suspend, for kinds that can be suspended. */
+  readonly suspend?: boolean;
 }
 
 export interface WorkloadConstraints extends TemplateConstraints {
@@ -55,6 +57,10 @@ export interface WorkloadKind<S extends WorkloadSpec = WorkloadSpec> {
   readonly rollsOut: boolean;
   /** Whether it has a rollout history (`kubectl rollout undo`). */
   readonly rollsBack: boolean;
+  /** Whether `spec.suspend` stops it (`I suspend the job`, `I resume the cronjob`). */
+  readonly suspendable?: boolean;
+  /** Whether a run can be started by hand (`I trigger the cronjob`). */
+  readonly triggerable?: boolean;
   /**
    * Why the workload object is not (yet) in the state its own spec asks
    * for: empty when it is. Pods that no node can take may stay pending;
