@@ -1,7 +1,7 @@
-/** Jobs and CronJobs: suspending, resuming and triggering them, and what their controllers started. */
+/** Jobs and CronJobs: suspending, resuming, triggering and rescheduling them, and what their controllers started. */
 import { When } from '@cucumber/cucumber';
 import type { KubeWorld } from '../src/harness/world.ts';
-import { runOrFail, setSuspend, triggerCronJob } from '../src/harness/actions.ts';
+import { runOrFail, setSchedule, setSuspend, triggerCronJob } from '../src/harness/actions.ts';
 import { cronJobKeeps, cronJobStarted } from '../src/harness/workload-checks.ts';
 import { defineCheck } from './support.ts';
 
@@ -28,6 +28,10 @@ When('I create the job {string} from the cronjob {string}', function (this: Kube
 
 When('I trigger the cronjob {string}', function (this: KubeWorld, cronjob: string) {
   triggerCronJob(this, cronjob);
+});
+
+When('I set the schedule of the cronjob {string} to {string}', function (this: KubeWorld, cronjob: string, schedule: string) {
+  setSchedule(this, cronjob, schedule);
 });
 
 defineCheck('the cronjob {string} has started {int} job(s)', 2, (w, name: string, n: number) => cronJobStarted(w.ref(name), n));

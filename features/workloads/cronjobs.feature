@@ -46,6 +46,42 @@ Feature: CronJobs start Jobs on a schedule
         lastScheduleTime: "2025-01-01T03:00:00Z"
       """
 
+  Scenario: a new schedule counts from the last start
+    Given the following manifest is applied:
+      """
+      apiVersion: batch/v1
+      kind: CronJob
+      metadata:
+        name: backup
+      spec:
+        schedule: "@hourly"
+        jobTemplate:
+          spec:
+            template:
+              spec:
+                restartPolicy: OnFailure
+                containers:
+                  - name: backup
+                    image: busybox:1.36
+                    command: ["sh", "-c", "sleep 20"]
+      """
+    When 1 hour and 5 minutes pass
+    And I set the schedule of the cronjob "backup" to "*/10 * * * *"
+    And 26 minutes pass
+    # 01:00 on the old schedule, then 01:10, 01:20 and 01:30 on the new one.
+    Then the cronjob "backup" has started 4 jobs
+    And the cluster contains:
+      """
+      apiVersion: batch/v1
+      kind: CronJob
+      metadata:
+        name: backup
+      spec:
+        schedule: "*/10 * * * *"
+      status:
+        lastScheduleTime: "2025-01-01T01:30:00Z"
+      """
+
   Scenario: only the newest finished jobs are kept
     Given the following manifest is applied:
       """

@@ -41,6 +41,7 @@ export { StatusError, isStatusError, type Status } from './api/errors.ts';
 export { Selector, parseFieldSelector } from './api/selectors.ts';
 export { milliValue, value as quantityValue, resourceAmount, formatAmount, isQuantity } from './api/quantity.ts';
 export { parseDuration, tryParseDuration, formatDuration, DurationError } from './api/duration.ts';
+export { utcOffsetMinutes } from './api/time-zone.ts';
 export { clone, deepEqual, controllerRef, getCondition, namespacedName, storeKey, storePrefix } from './api/meta.ts';
 export { isPodReady, isPodActive, isPodTerminal, podRequests, allContainers } from './api/pod.ts';
 export { toleratesTaint, taintTolerated, taintString } from './api/taints.ts';

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import type { KubeWorld } from '../harness/world.ts';
 import type { ManifestObject } from '../kubectl/manifests.ts';
 import { nodeComesBack, nodeDies, nodeJoins, nodeRemoved, nodesFromTable, requireNode } from '../harness/nodes.ts';
-import { crashPod, deleteObject, runOrFail, setSuspend, triggerCronJob } from '../harness/actions.ts';
+import { crashPod, deleteObject, runOrFail, setSchedule, setSuspend, triggerCronJob } from '../harness/actions.ts';
 import { drainOnce, useResource } from '../harness/failures.ts';
 import { UserError } from '../harness/errors.ts';
 import { checkNow } from '../harness/time.ts';
@@ -108,6 +108,11 @@ export const steps = {
     run: (w) => setSuspend(w, kind, name, suspend),
   }),
   trigger: (cronjob: string): ScenarioStep => ({ keyword: 'When', text: `I trigger the cronjob "${cronjob}"`, run: (w) => triggerCronJob(w, cronjob) }),
+  reschedule: (cronjob: string, schedule: string): ScenarioStep => ({
+    keyword: 'When',
+    text: `I set the schedule of the cronjob "${cronjob}" to "${schedule}"`,
+    run: (w) => setSchedule(w, cronjob, schedule),
+  }),
   deletePod: (name: string): ScenarioStep => ({
     keyword: 'When',
     text: `I delete pod "${name}"`,

@@ -78,6 +78,12 @@ export function setSuspend(world: KubeWorld, kind: 'cronjob' | 'job', name: stri
   runOrFail(world, ['patch', kind, ref.name, '-n', ref.namespace, '--type=merge', '-p', JSON.stringify({ spec: { suspend } })]);
 }
 
+/** `I set the schedule of the cronjob`: `kubectl patch` of spec.schedule. */
+export function setSchedule(world: KubeWorld, cronjob: string, schedule: string): void {
+  const ref = world.ref(cronjob);
+  runOrFail(world, ['patch', 'cronjob', ref.name, '-n', ref.namespace, '--type=merge', '-p', JSON.stringify({ spec: { schedule } })]);
+}
+
 /**
  * `I trigger the cronjob`: `kubectl create job <name>-manual-<n> --from=cronjob/<name>`,
  * named as a user would name a manual run; n counts the scenario's triggers.

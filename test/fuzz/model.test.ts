@@ -1,12 +1,14 @@
 /**
  * What the commands asked for, as the partial objects the last check of a
  * fuzzed history looks for: replicas unless an autoscaler decides them, the
- * image of the current revision, whether a job is suspended.
+ * image of the current revision, whether a job is suspended, a cron job's
+ * schedule.
  */
 import { describe, expect, it } from 'vitest';
 import { addWorkload, askedFor, initialModel, newRevision } from '../../src/fuzz/commands/model.ts';
 import type { TemplateSpec } from '../../src/fuzz/arbitraries/pods.ts';
 import type { WorkloadSpec } from '../../src/fuzz/workloads/types.ts';
+import { WORKLOAD_KINDS } from '../../src/fuzz/workloads/registry.ts';
 
 const template: TemplateSpec = { image: 'nginx:1.27', cpu: 100, memory: 64, limited: false, tolerations: [], readyAfter: 0 };
 
@@ -27,6 +29,10 @@ describe('askedFor', () => {
     const batch = m.workloads.get('batch')!;
     batch.spec = { ...batch.spec, suspend: true };
     expect(askedFor(m, new Set())[2]).toEqual({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'batch' }, spec: { suspend: true } });
+    addWorkload(m, { kind: 'cronjob', name: 'nightly', everyMinutes: 1, concurrencyPolicy: 'Allow', parallelism: 1, seconds: 10, restartPolicy: 'Never', template } as WorkloadSpec);
+    const cron = m.workloads.get('nightly')!;
+    cron.spec = WORKLOAD_KINDS.get('cronjob')!.rescheduled!(cron.spec).spec;
+    expect(askedFor(m, new Set())[3]).toEqual({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly' }, spec: { suspend: false, schedule: '*/2 * * * *' } });
     expect(askedFor(m, new Set(['web']))[0]).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { template: { spec: { containers: [{ image: 'nginx:1.25' }] } } } });
   });
 });

@@ -216,6 +216,24 @@ describe('cronjobs', () => {
     expect(unsettled(late)).toEqual([]);
   });
 
+  it('count a schedule\'s minutes on their time zone\'s wall clock', () => {
+    // Kathmandu is UTC+5:45: every other minute there falls on the odd UTC minutes.
+    const c = cluster({ disabledControllers: ['cronjob-controller'] });
+    apply(c, spec({ everyMinutes: 2, timeZone: 'Asia/Kathmandu' }));
+    c.advance(90_000);
+    expect(unsettled(c)).toEqual(['cronjob "default/nightly" has not started the job due at 2025-01-01T00:01:00.000Z (last scheduled never)']);
+    const utc = cluster({ disabledControllers: ['cronjob-controller'] });
+    apply(utc, spec({ everyMinutes: 2 }));
+    utc.advance(90_000);
+    expect(unsettled(utc)).toEqual([]);
+    // With its controller, it starts them.
+    const live = cluster();
+    apply(live, spec({ everyMinutes: 2, timeZone: 'Asia/Kathmandu' }));
+    live.advance(200_000);
+    expect(unsettled(live)).toEqual([]);
+    expect(jobsOf(live)).toEqual([`nightly-${Date.parse('2025-01-01T00:01:00Z') / 60_000}`, `nightly-${Date.parse('2025-01-01T00:03:00Z') / 60_000}`]);
+  });
+
   it('start no job while suspended, and the one due when resumed', () => {
     const c = cluster();
     apply(c, spec({ suspend: true }));

@@ -8,6 +8,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import type { CronJob } from '../api/types.ts';
+import { utcOffsetMinutes, wallClock } from '../api/time-zone.ts';
 
 /** nextScheduleDelta: requeues land 100 ms after the scheduled time. */
 export const NEXT_SCHEDULE_DELTA_MS = 100;
@@ -121,23 +122,12 @@ export function jobName(cj: { metadata: { name?: string } }, scheduledMs: number
 /** RFC 3339 in the schedule's time zone, as the cronjob-scheduled-timestamp annotation carries it. */
 export function rfc3339In(ms: number, timeZone: string | undefined): string {
   const tz = timeZone || 'UTC';
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  const local = Date.UTC(Number(get('year')), Number(get('month')) - 1, Number(get('day')), Number(get('hour')), Number(get('minute')), Number(get('second')));
-  const offsetMin = Math.round((local - (ms - (ms % 1000))) / 60_000);
+  const w = wallClock(ms, tz);
+  const offsetMin = utcOffsetMinutes(ms, tz);
   const sign = offsetMin < 0 ? '-' : '+';
   const abs = Math.abs(offsetMin);
   const zone = offsetMin === 0 ? 'Z' : `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}${zone}`;
+  return `${w.year}-${w.month}-${w.day}T${w.hour}:${w.minute}:${w.second}${zone}`;
 }
 
 /** time.RFC1123Z in UTC, as the MissSchedule event prints the time. */

@@ -74,8 +74,8 @@ export function newRevision(w: WorkloadModel, image: string): void {
 /**
  * The live workloads as the commands left them, as partial objects: each
  * exists, with the replicas last asked for (unless an autoscaler named
- * `autoscaled` decides them), the image of its current revision and, for
- * jobs and cron jobs, whether it is suspended.
+ * `autoscaled` decides them), the image of its current revision, for
+ * jobs and cron jobs whether it is suspended, and a cron job's schedule.
  */
 export function askedFor(m: Model, autoscaled: ReadonlySet<string>): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
@@ -86,6 +86,7 @@ export function askedFor(m: Model, autoscaled: ReadonlySet<string>): Array<Recor
     if (kind.scalable && !autoscaled.has(w.spec.name)) spec.replicas = w.spec.replicas;
     if (kind.rollsOut) spec.template = { spec: { containers: [{ image: w.spec.template.image }] } };
     if (kind.suspendable) spec.suspend = w.spec.suspend ?? false;
+    if (kind.rescheduled) spec.schedule = (own.spec as { schedule?: string }).schedule;
     out.push({ apiVersion: own.apiVersion, kind: own.kind, metadata: { name: w.spec.name }, ...(Object.keys(spec).length ? { spec } : {}) });
   }
   return out;

@@ -1,7 +1,7 @@
 /**
  * Commands on workloads: apply a new one, scale it, change its image, roll
- * it back, suspend or resume it, start a run of it by hand, delete it. Each
- * runs the step a user would write.
+ * it back, suspend or resume it, start a run of it by hand, put it on
+ * another schedule, delete it. Each runs the step a user would write.
  */
 import fc from 'fast-check';
 import { R, controllerRef, type Deployment, type ReplicaSet } from '../../engine/index.ts';
@@ -170,6 +170,24 @@ export class Trigger implements FuzzCommand {
   }
 }
 
+/** Puts a cron job on another schedule. */
+export class Reschedule implements FuzzCommand {
+  constructor(readonly index: number) {}
+  check(m: Readonly<Model>): boolean {
+    return live(m, (s) => !!workloadKind(s).rescheduled).length > 0;
+  }
+  run(m: Model, h: FuzzHistory): void {
+    const w = pick(live(m, (s) => !!workloadKind(s).rescheduled), this.index);
+    const next = workloadKind(w.spec).rescheduled!(w.spec);
+    h.do(steps.reschedule(w.spec.name, next.schedule));
+    w.spec = next.spec;
+    h.check();
+  }
+  toString(): string {
+    return `Reschedule(#${this.index})`;
+  }
+}
+
 export class DeleteWorkload implements FuzzCommand {
   constructor(readonly index: number) {}
   check(m: Readonly<Model>): boolean {
@@ -202,5 +220,6 @@ export const WORKLOAD_COMMANDS: readonly CommandKind[] = [
   { name: 'roll-back', arbitrary: () => index.map((i) => new RollBack(i)) },
   { name: 'suspend', arbitrary: () => index.map((i) => new ToggleSuspend(i)) },
   { name: 'trigger', arbitrary: () => index.map((i) => new Trigger(i)) },
+  { name: 'reschedule', arbitrary: () => index.map((i) => new Reschedule(i)) },
   { name: 'delete', arbitrary: () => index.map((i) => new DeleteWorkload(i)) },
 ];

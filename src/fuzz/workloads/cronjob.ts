@@ -1,5 +1,6 @@
 /**
- * CronJobs: every 1 or 2 minutes (`*\/N * * * *`), a Job of 1 or 2 pods
+ * CronJobs: every 1 or 2 minutes (`*\/N * * * *`, in UTC or one of a few
+ * time zones, Asia/Kathmandu's 5:45 among them), a Job of 1 or 2 pods
  * that sleep a while and exit 0 (busybox, without a priority class, so
  * that they never preempt), under each concurrencyPolicy,
  * with default or small history limits and sometimes a
@@ -22,7 +23,7 @@
  *   time, so a start is looked for a second later.
  */
 import fc from 'fast-check';
-import { R, getCondition, type CronJob, type Job, type Stored } from '../../engine/index.ts';
+import { R, getCondition, utcOffsetMinutes, type CronJob, type Job, type Stored } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import { podTemplateArb } from '../arbitraries/pods.ts';
 import { owned, templateObjects, who } from './common.ts';
@@ -43,7 +44,12 @@ export interface CronJobSpec extends WorkloadSpec {
   readonly successfulJobsHistoryLimit?: number;
   readonly failedJobsHistoryLimit?: number;
   readonly startingDeadlineSeconds?: number;
+  /** spec.timeZone; UTC (the controller manager's) when undefined. */
+  readonly timeZone?: string;
 }
+
+/** Zones whose offsets are whole hours, half hours and three quarters: `*\/2` falls on other UTC minutes in Kathmandu. */
+export const CRON_TIME_ZONES = ['Etc/UTC', 'America/St_Johns', 'Asia/Kolkata', 'Asia/Kathmandu'] as const;
 
 /** How long a scheduled start may take to show (the controller wakes 100 ms after the time). */
 const START_GRACE_MS = 1000;
@@ -53,6 +59,8 @@ function finished(j: Job): 'Complete' | 'Failed' | undefined {
   if (getCondition(j.status?.conditions, 'Failed')?.status === 'True') return 'Failed';
   return undefined;
 }
+
+const scheduleOf = (everyMinutes: number) => `*/${everyMinutes} * * * *`;
 
 const jobNames = (jobs: readonly Stored<Job>[]) => jobs.map((j) => j.metadata.name).join(', ');
 
@@ -78,6 +86,7 @@ export const cronJobKind: WorkloadKind<CronJobSpec> = {
         successfulJobsHistoryLimit: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
         failedJobsHistoryLimit: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
         startingDeadlineSeconds: fc.option(fc.constantFrom(30, 200), { nil: undefined }),
+        timeZone: fc.option(fc.constantFrom(...CRON_TIME_ZONES), { nil: undefined }),
         template: podTemplateArb(c),
       })
       .map(
@@ -92,10 +101,15 @@ export const cronJobKind: WorkloadKind<CronJobSpec> = {
       );
   },
 
+  rescheduled(s) {
+    const everyMinutes = s.everyMinutes === 1 ? 2 : 1;
+    return { spec: { ...s, everyMinutes }, schedule: scheduleOf(everyMinutes) };
+  },
+
   manifest(s) {
     const template = sleepingPodTemplate(s);
     const spec: Record<string, unknown> = {
-      schedule: `*/${s.everyMinutes} * * * *`,
+      schedule: scheduleOf(s.everyMinutes),
       concurrencyPolicy: s.concurrencyPolicy,
       jobTemplate: { spec: { completions: s.parallelism, parallelism: s.parallelism, template } },
     };
@@ -103,6 +117,7 @@ export const cronJobKind: WorkloadKind<CronJobSpec> = {
     if (s.failedJobsHistoryLimit !== undefined) spec.failedJobsHistoryLimit = s.failedJobsHistoryLimit;
     if (s.startingDeadlineSeconds !== undefined) spec.startingDeadlineSeconds = s.startingDeadlineSeconds;
     if (s.suspend) spec.suspend = true;
+    if (s.timeZone) spec.timeZone = s.timeZone;
     return [...templateObjects(s.template), { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: s.name }, spec }];
   },
 
@@ -131,7 +146,9 @@ export const cronJobKind: WorkloadKind<CronJobSpec> = {
     }
     if (cj.spec.suspend) return out;
     const period = 60_000 * Number(/^\*\/(\d+) /.exec(cj.spec.schedule)?.[1] ?? 1);
-    const due = Math.floor((view.now - START_GRACE_MS) / period) * period;
+    // `*\/N` counts minutes of the zone's wall clock.
+    const offset = cj.spec.timeZone ? utcOffsetMinutes(view.now, cj.spec.timeZone) * 60_000 : 0;
+    const due = Math.floor((view.now - START_GRACE_MS + offset) / period) * period - offset;
     // Starts come strictly after the creation (mostRecentScheduleTime counts from it).
     if (due <= Date.parse(cj.metadata.creationTimestamp!)) return out;
     const last = cj.status?.lastScheduleTime ? Date.parse(cj.status.lastScheduleTime) : undefined;

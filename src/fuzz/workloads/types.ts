@@ -61,6 +61,8 @@ export interface WorkloadKind<S extends WorkloadSpec = WorkloadSpec> {
   readonly suspendable?: boolean;
   /** Whether a run can be started by hand (`I trigger the cronjob`). */
   readonly triggerable?: boolean;
+  /** For kinds on a schedule: the spec on another schedule, and that schedule as spec.schedule reads. */
+  rescheduled?(spec: S): { spec: S; schedule: string };
   /**
    * Why the workload object is not (yet) in the state its own spec asks
    * for: empty when it is. Pods that no node can take may stay pending;
