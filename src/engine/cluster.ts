@@ -11,6 +11,7 @@ import { ApiServer, type AuditEntry } from './apiserver/apiserver.ts';
 import { defaultAdmissionChain, type AdmissionOptions } from './apiserver/admission/index.ts';
 import type { Client, Identity } from './client/client.ts';
 import { EventSequence, newRecorder } from './client/events.ts';
+import { Backoff } from './client/backoff.ts';
 import { ControllerManager, type Controller, type ControllerConfig } from './controllers/manager.ts';
 import { replicaSetController } from './controllers/replicaset.ts';
 import { deploymentController } from './controllers/deployment.ts';
@@ -355,6 +356,8 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
       events,
       onError: (e) => trace.record({ kind: 'reconcile-error', ...e }),
       perturbation: options.perturbation,
+      // kube-controller-manager runs as a static pod: the kubelet restarts it after a crash, with its back-off.
+      restartBackoff: new Backoff(() => clock.now()),
       onRestart: (e) =>
         trace.record({
           kind: 'perturbation',

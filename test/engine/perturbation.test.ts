@@ -104,6 +104,20 @@ describe('a controller manager crash', () => {
     expect(c.client().list(R.pods, { namespace: 'default' }).items).toHaveLength(3);
   });
 
+  it('that comes again and again is restarted after the kubelet\'s back-off: at once, then 10 s, 20 s, 40 s', () => {
+    // Every reconcile crashes the process, which would come back at once (down 0).
+    const c = createCluster({ seed: 1, nodes: 1, perturbation: { reconcile: () => ({ afterWrites: 0, downMs: 0 }) } });
+    c.client().create(R.deployments, deployment);
+    c.advance(120_000);
+    const restarts = c.trace.entries.filter((e) => e.kind === 'perturbation');
+    const at = (phase: RegExp) => restarts.filter((e) => phase.test(e.text)).map((e) => e.at);
+    const crashed = at(/crashed/);
+    const restarted = at(/restarted/);
+    expect(crashed.length).toBeGreaterThanOrEqual(5);
+    // Each restart comes the back-off window after the crash before it, and that window doubles.
+    expect(restarted.slice(0, 4).map((t, i) => t - crashed[i])).toEqual([0, 10_000, 20_000, 40_000]);
+  });
+
   it('is deterministic: the same perturbation decisions give the same trace', () => {
     const run = () => {
       let i = 0;

@@ -54,7 +54,7 @@ export interface ReconcileAttempt {
 export interface ControllerCrash {
   /** Writes of this reconcile that reach the API server before the crash (0: none). */
   afterWrites: number;
-  /** Simulated time until the restarted process runs again. */
+  /** Simulated time until the restarted process runs again (longer while the kubelet backs off its restarts). */
   downMs: number;
 }
 

@@ -15,6 +15,7 @@ import type { Random } from '../clock/random.ts';
 import type { Client } from '../client/client.ts';
 import { InformerFactory } from '../client/informer.ts';
 import { type EventRecorder, EventSequence, newRecorder } from '../client/events.ts';
+import type { Backoff } from '../client/backoff.ts';
 import type { Perturbation } from '../api/perturbation.ts';
 import { crashingClient, ProcessCrashed, type CrashSwitch } from './crash-util.ts';
 
@@ -79,6 +80,8 @@ export interface Controller {
 }
 
 const BASE_DELAY_MS = 5;
+/** The back-off key of the controller manager's container. */
+const PROCESS = 'kube-controller-manager';
 const MAX_DELAY_MS = 1_000_000;
 
 class WorkQueue {
@@ -168,6 +171,13 @@ export interface ManagerOptions {
   perturbation?: Perturbation;
   /** Called when the process crashes and when it is back, for the trace. */
   onRestart?(e: { at: number; controller: string; key: string; phase: 'crashed' | 'restarted' }): void;
+  /**
+   * The kubelet's back-off for the process's container (it runs as a static
+   * pod): a crash soon after a restart waits out the window (10 s, doubling
+   * up to 5 min) before the next start. Without it a crashed process comes
+   * back after the crash's own down time only.
+   */
+  restartBackoff?: Backoff;
   random: Random;
   /** A Client acting as the named controller (its own identity, as with per-controller service accounts). */
   clientFor(controllerName: string): Client;
@@ -264,10 +274,16 @@ export class ControllerManager {
     if (this.crash.crashed) this.restart(c.name, key, fate?.downMs ?? 0);
   }
 
-  /** The process dies now and starts again, with nothing of its memory, `downMs` later. */
+  /**
+   * The process dies now and starts again, with nothing of its memory, `downMs` later, or once the kubelet's
+   * CrashLoopBackOff window since the crash is over (doBackOff: IsInBackOffSince the container's finish, then Next).
+   */
   private restart(controller: string, key: string, downMs: number): void {
     const { clock } = this.options;
-    this.options.onRestart?.({ at: clock.now(), controller, key, phase: 'crashed' });
+    const crashedAt = clock.now();
+    const backoff = this.options.restartBackoff;
+    const wait = backoff?.isInBackOffSince(PROCESS, crashedAt) ? backoff.endSince(PROCESS, crashedAt)! - crashedAt : 0;
+    this.options.onRestart?.({ at: crashedAt, controller, key, phase: 'crashed' });
     this.generation++;
     this.informers.stop();
     for (const q of this.queues.values()) q.stop();
@@ -275,8 +291,9 @@ export class ControllerManager {
     this.crash.crashed = false;
     this.started = false;
     const generation = this.generation;
-    clock.schedule(downMs, 'controller-manager restart', () => {
+    clock.schedule(Math.max(downMs, wait), 'controller-manager restart', () => {
       if (generation !== this.generation) return;
+      backoff?.next(PROCESS, crashedAt);
       this.informers = new InformerFactory(this.options.clientFor('kube-controller-manager'));
       this.controllers = this.make();
       this.start();

@@ -13,7 +13,7 @@
  * compressed sizes of the well-known images (image-sizes.ts).
  */
 import type { Clock } from '../clock/clock.ts';
-import { Backoff } from './backoff.ts';
+import { Backoff } from '../client/backoff.ts';
 import { imageDigest } from './container-run.ts';
 import { parseImageRef } from './behaviour/images.ts';
 import { imageSizeBytes } from './image-sizes.ts';

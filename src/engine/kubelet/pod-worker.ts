@@ -20,7 +20,7 @@ import type { Random } from '../clock/random.ts';
 import type { Client } from '../client/client.ts';
 import type { EventRecorder } from '../client/events.ts';
 import { logsUntil } from './behaviour.ts';
-import { Backoff } from './backoff.ts';
+import { Backoff } from '../client/backoff.ts';
 import { type Run, clearTimers, newRun } from './container-run.ts';
 import type { ConfigSource } from './container-config.ts';
 import type { ImageManager } from './image-manager.ts';
@@ -31,7 +31,7 @@ import { buildPodStatus } from './pod-status-report.ts';
 import { syncPod } from './pod-sync.ts';
 import { type StopPlan, killContainer, terminationGrace } from './container-stop.ts';
 
-export { BACKOFF_INITIAL_MS, BACKOFF_MAX_MS } from './backoff.ts';
+export { BACKOFF_INITIAL_MS, BACKOFF_MAX_MS } from '../client/backoff.ts';
 export { goSeconds, podFullName } from './container-run.ts';
 export type { ConnectOutcome } from './pod-connect.ts';
 

@@ -24,7 +24,7 @@ export interface PerturbationSpec {
   drop: number;
   /** Percent of reconciles during which the controller manager crashes. */
   crash: number;
-  /** How long a crashed controller manager stays down, ms. */
+  /** How long a crashed controller manager stays down, ms (at least the kubelet's restart back-off). */
   downMs: number;
 }
 

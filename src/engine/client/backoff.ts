@@ -1,6 +1,7 @@
 /**
  * client-go's flowcontrol.Backoff as the kubelet uses it for crashing
- * containers (doBackOff) and failing image pulls: a per-key window that
+ * containers (doBackOff), the static pods of the control plane among them,
+ * and failing image pulls: a per-key window that
  * starts at 10 s, doubles on every Next up to 300 s, and is forgotten once
  * an event comes more than twice the maximum (600 s) after the last update.
  *

@@ -3,7 +3,7 @@
  * upstream's backoff_test.go, and the CrashLoopBackOff curve it gives.
  */
 import { describe, it, expect } from 'vitest';
-import { Backoff, BACKOFF_INITIAL_MS, BACKOFF_MAX_MS } from '../../../src/engine/kubelet/backoff.ts';
+import { Backoff, BACKOFF_INITIAL_MS, BACKOFF_MAX_MS } from '../../src/engine/client/backoff.ts';
 
 function fake(initial: number, max: number) {
   let t = 1_000_000;
