@@ -6,7 +6,7 @@
  * by default, as a kube-controller-manager in UTC has it). The unmet start
  * times since the last schedule, the job names and the requeue delays.
  */
-import { CronExpressionParser } from 'cron-parser';
+import { type CronExpression, CronExpressionParser } from 'cron-parser';
 import type { CronJob } from '../api/types.ts';
 import { utcOffsetMinutes, wallClock } from '../api/time-zone.ts';
 
@@ -59,20 +59,48 @@ export function parseSchedule(spec: string, timeZone: string | undefined): Sched
   const standard = MACROS[expr] ?? expr;
   if (standard.startsWith('@')) return `unrecognized descriptor: ${expr}`;
   if (standard.split(/\s+/).length !== 5) return `expected exactly 5 fields, found ${standard.split(/\s+/).length}: ${expr}`;
+  let parsed: Parsed;
   try {
-    CronExpressionParser.parse(standard, { currentDate: new Date(0), tz });
+    parsed = parsedExpression(standard, tz);
   } catch (e) {
     return (e as Error).message;
   }
   return {
     next(t) {
+      let n = parsed.next.get(t);
+      if (n !== undefined) return n;
       try {
-        return CronExpressionParser.parse(standard, { currentDate: new Date(t), tz }).next().getTime();
+        // One parsed expression per schedule and zone, its iterator set to `t` before each use.
+        parsed.expression.reset(new Date(t));
+        n = parsed.expression.next().getTime();
       } catch {
-        return Number.POSITIVE_INFINITY;
+        n = Number.POSITIVE_INFINITY;
       }
+      if (parsed.next.size >= 4096) parsed.next.clear();
+      parsed.next.set(t, n);
+      return n;
     },
   };
+}
+
+/** A parsed expression and the next times it gave (controllers ask the same ones at every sync). */
+interface Parsed {
+  expression: CronExpression;
+  next: Map<number, number>;
+}
+
+/** Parsed expressions by schedule and zone (parsing and stepping through dates are the costly parts); bounded. */
+const parsedExpressions = new Map<string, Parsed>();
+
+function parsedExpression(standard: string, tz: string): Parsed {
+  const key = `${tz} ${standard}`;
+  let p = parsedExpressions.get(key);
+  if (!p) {
+    p = { expression: CronExpressionParser.parse(standard, { currentDate: new Date(0), tz }), next: new Map() };
+    if (parsedExpressions.size >= 1024) parsedExpressions.clear();
+    parsedExpressions.set(key, p);
+  }
+  return p;
 }
 
 /**

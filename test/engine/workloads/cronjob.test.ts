@@ -28,6 +28,18 @@ describe('cron schedules', () => {
     expect(new Date((parseSchedule('@hourly', undefined) as Schedule).next(at('2026-01-01T10:30:00Z'))).toISOString()).toBe('2026-01-01T11:00:00.000Z');
     expect(new Date((parseSchedule('@every 90s', undefined) as Schedule).next(at('2026-01-01T10:00:00.400Z'))).toISOString()).toBe('2026-01-01T10:01:30.000Z');
   });
+  it('gives the same answers in any order, for schedules that share a parsed expression', () => {
+    const again = parseSchedule('*/15 * * * *', undefined) as Schedule;
+    const kolkata = parseSchedule('*/15 * * * *', 'Asia/Kolkata') as Schedule;
+    expect(new Date(again.next(at('2026-01-01T12:01:00Z'))).toISOString()).toBe('2026-01-01T12:15:00.000Z');
+    expect(new Date(s.next(at('2026-01-01T09:59:00Z'))).toISOString()).toBe('2026-01-01T10:00:00.000Z');
+    expect(new Date(again.next(at('2026-01-01T12:01:00Z'))).toISOString()).toBe('2026-01-01T12:15:00.000Z');
+    // Quarter hours are quarter hours in a zone 5:30 ahead; in Kathmandu (5:45) too, shifted by the offset.
+    expect(new Date(kolkata.next(at('2026-01-01T12:01:00Z'))).toISOString()).toBe('2026-01-01T12:15:00.000Z');
+    const kathmandu = parseSchedule('0 * * * *', 'Asia/Kathmandu') as Schedule;
+    expect(new Date(kathmandu.next(at('2026-01-01T12:01:00Z'))).toISOString()).toBe('2026-01-01T12:15:00.000Z');
+  });
+
   it('refuses what robfig/cron refuses', () => {
     expect(typeof parseSchedule('0 0 * * * *', undefined)).toBe('string');
     expect(typeof parseSchedule('@fortnightly', undefined)).toBe('string');
