@@ -180,6 +180,31 @@ describe('strategic merge patch', () => {
   });
 });
 
+describe('patching a stored (frozen) object', () => {
+  const freeze = <T>(v: T): T => {
+    if (v && typeof v === 'object') {
+      for (const x of Object.values(v)) freeze(x);
+      Object.freeze(v);
+    }
+    return v;
+  };
+  const stored = () =>
+    freeze({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { a: '1' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+
+  it('leaves the original as it was, whatever the patch type', () => {
+    const merge = stored();
+    expect(applyPatch(merge, { metadata: { labels: { b: '2' } } }, 'merge')).toMatchObject({ metadata: { labels: { a: '1', b: '2' } } });
+    expect(merge.metadata.labels).toEqual({ a: '1' });
+    const json = stored();
+    expect(applyPatch(json, [{ op: 'replace', path: '/spec/containers/0/image', value: 'nginx:1.25' }], 'json')).toMatchObject({ spec: { containers: [{ image: 'nginx:1.25' }] } });
+    expect(json.spec.containers[0].image).toBe('nginx:1.27');
+    const strategic = stored();
+    const patched = applyPatch(strategic, { status: { conditions: [{ type: 'PodScheduled', status: 'True' }] } }, 'strategic', 'Pod');
+    expect(patched.status.conditions.map((c) => c.type).sort()).toEqual(['PodScheduled', 'Ready']);
+    expect(strategic.status.conditions).toHaveLength(1);
+  });
+});
+
 describe('two-way and three-way merge patches', () => {
   it('two-way patch turns original into modified', () => {
     const a = deployment([{ name: 'web', image: 'nginx:1', env: [{ name: 'A', value: '1' }] }, { name: 'side' }]);

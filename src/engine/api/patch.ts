@@ -46,13 +46,17 @@ function parsePatch(patch: unknown): Json {
 }
 
 /**
- * Applies a patch to an object and returns the patched copy.
- * `kind` selects the strategic-merge metadata (kinds without tagged lists,
- * and custom kinds, merge maps and replace lists). A string patch is parsed as JSON.
+ * Applies a patch to an object and returns the patched copy; `obj` is left
+ * as it was (it may be frozen). A merge patch's result shares the parts it
+ * did not change with `obj`. `kind` selects the strategic-merge metadata
+ * (kinds without tagged lists, and custom kinds, merge maps and replace
+ * lists). A string patch is parsed as JSON.
  */
 export function applyPatch<T>(obj: T, patch: unknown, patchType: PatchType, kind?: string): T {
   const p = parsePatch(patch);
-  const original = clone(obj) as unknown as Json;
+  // None of the three writes to the original: a JSON patch is applied to a copy, a merge patch copies the path
+  // it changes, a strategic merge patch copies the whole.
+  const original = obj as unknown as Json;
   switch (patchType) {
     case 'json':
       return applyJsonPatch(original, p) as unknown as T;
