@@ -5,14 +5,14 @@
  */
 import fc from 'fast-check';
 import { R, controllerRef, type Deployment, type ReplicaSet } from '../../engine/index.ts';
-import type { WorkloadSpec } from '../workloads/types.ts';
+import type { WorkloadKind, WorkloadSpec } from '../workloads/types.ts';
 import { workloadKind } from '../workloads/registry.ts';
 import { WORKLOAD_NAMES, workloadArb } from '../arbitraries/workloads.ts';
 import { IMAGES } from '../arbitraries/pods.ts';
 import { controllerRevisions, revisionTemplate } from '../../kubectl/history.ts';
 import { type ScenarioStep, manifestText, steps } from '../steps.ts';
 import type { FuzzHistory } from '../history.ts';
-import { type Model, addWorkload, desiredPods, newRevision, podsFor } from './model.ts';
+import { type Model, type WorkloadModel, addWorkload, desiredPods, newRevision, podsFor } from './model.ts';
 import { type CommandContext, type CommandKind, type FuzzCommand, pick } from './types.ts';
 
 /** The manifest of a workload, as the feature's doc string shows it. */
@@ -136,55 +136,62 @@ function rollbackTarget(h: FuzzHistory, spec: WorkloadSpec): string | undefined 
   return sets.length >= 2 ? sets[1].spec.template?.spec?.containers[0]?.image : undefined;
 }
 
-/** Suspends a job or cron job that runs, or resumes one that is suspended. */
-export class ToggleSuspend implements FuzzCommand {
+/** A command on one live workload of a kind that can take it; the index picks among those. */
+abstract class OnWorkload implements FuzzCommand {
   constructor(readonly index: number) {}
+  /** The command's name, as counterexamples print it. */
+  protected abstract readonly label: string;
+  protected abstract takes(kind: WorkloadKind): boolean;
+  protected abstract act(w: WorkloadModel, h: FuzzHistory): void;
+  private candidates(m: Readonly<Model>): WorkloadModel[] {
+    return live(m, (s) => this.takes(workloadKind(s)));
+  }
   check(m: Readonly<Model>): boolean {
-    return live(m, (s) => !!workloadKind(s).suspendable).length > 0;
+    return this.candidates(m).length > 0;
   }
   run(m: Model, h: FuzzHistory): void {
-    const w = pick(live(m, (s) => !!workloadKind(s).suspendable), this.index);
-    const suspend = !w.spec.suspend;
-    h.do(steps.suspend(w.spec.kind as 'job' | 'cronjob', w.spec.name, suspend));
-    w.spec = { ...w.spec, suspend };
+    this.act(pick(this.candidates(m), this.index), h);
     h.check();
   }
   toString(): string {
-    return `ToggleSuspend(#${this.index})`;
+    return `${this.label}(#${this.index})`;
+  }
+}
+
+/** Suspends a job or cron job that runs, or resumes one that is suspended. */
+export class ToggleSuspend extends OnWorkload {
+  protected readonly label = 'ToggleSuspend';
+  protected takes(kind: WorkloadKind): boolean {
+    return !!kind.suspendable;
+  }
+  protected act(w: WorkloadModel, h: FuzzHistory): void {
+    const suspend = !w.spec.suspend;
+    h.do(steps.suspend(w.spec.kind as 'job' | 'cronjob', w.spec.name, suspend));
+    w.spec = { ...w.spec, suspend };
   }
 }
 
 /** Starts a run of a cron job by hand (`kubectl create job --from=cronjob/...`), beside its scheduled ones. */
-export class Trigger implements FuzzCommand {
-  constructor(readonly index: number) {}
-  check(m: Readonly<Model>): boolean {
-    return live(m, (s) => !!workloadKind(s).triggerable).length > 0;
+export class Trigger extends OnWorkload {
+  protected readonly label = 'Trigger';
+  protected takes(kind: WorkloadKind): boolean {
+    return !!kind.triggerable;
   }
-  run(m: Model, h: FuzzHistory): void {
-    const w = pick(live(m, (s) => !!workloadKind(s).triggerable), this.index);
+  protected act(w: WorkloadModel, h: FuzzHistory): void {
     h.do(steps.trigger(w.spec.name));
-    h.check();
-  }
-  toString(): string {
-    return `Trigger(#${this.index})`;
   }
 }
 
 /** Puts a cron job on another schedule. */
-export class Reschedule implements FuzzCommand {
-  constructor(readonly index: number) {}
-  check(m: Readonly<Model>): boolean {
-    return live(m, (s) => !!workloadKind(s).rescheduled).length > 0;
+export class Reschedule extends OnWorkload {
+  protected readonly label = 'Reschedule';
+  protected takes(kind: WorkloadKind): boolean {
+    return !!kind.rescheduled;
   }
-  run(m: Model, h: FuzzHistory): void {
-    const w = pick(live(m, (s) => !!workloadKind(s).rescheduled), this.index);
+  protected act(w: WorkloadModel, h: FuzzHistory): void {
     const next = workloadKind(w.spec).rescheduled!(w.spec);
     h.do(steps.reschedule(w.spec.name, next.schedule));
     w.spec = next.spec;
-    h.check();
-  }
-  toString(): string {
-    return `Reschedule(#${this.index})`;
   }
 }
 
