@@ -84,9 +84,6 @@ class Lru<V> {
     this.map.set(key, v);
     if (this.map.size > EVENT_CACHE_ENTRIES) this.map.delete(this.map.keys().next().value!);
   }
-  delete(key: string): void {
-    this.map.delete(key);
-  }
 }
 
 /**
