@@ -12,6 +12,8 @@ import { nodesFromTable } from '../../src/harness/nodes.ts';
 import { workloadKind } from '../../src/fuzz/workloads/registry.ts';
 import { fittingDeploymentArb, roomFor } from '../../src/fuzz/arbitraries/fitting.ts';
 import { clusterArb } from '../../src/fuzz/arbitraries/cluster.ts';
+import { podTemplateArb } from '../../src/fuzz/arbitraries/pods.ts';
+import { sometimes } from '../../src/fuzz/arbitraries/chance.ts';
 
 const cluster = createCluster({ seed: 1, nodes: 1 });
 const admin = cluster.client();
@@ -29,6 +31,27 @@ function refusal(obj: Record<string, unknown>): string | undefined {
 }
 
 describe('arbitraries', () => {
+  it('draw an optional feature as often as asked, and shrink it away', () => {
+    const drawn = fc.sample(sometimes(fc.constant('x'), 15), { seed: 1, numRuns: 4000 });
+    const share = drawn.filter((x) => x === 'x').length / drawn.length;
+    expect(share).toBeGreaterThan(0.12);
+    expect(share).toBeLessThan(0.18);
+    const shrunk = fc.check(fc.property(sometimes(fc.constant('x'), 50), () => false), { seed: 1 });
+    expect(shrunk.counterexample).toEqual([undefined]);
+  });
+
+  it('make pod templates of which a good share have no hard scheduling constraint', () => {
+    // Templates that each constrain scheduling would leave most pods pending, and the rest of the cluster idle.
+    const templates = fc.sample(podTemplateArb(), { seed: 1, numRuns: 2000 });
+    const free = templates.filter((t) => !t.nodeSelector && !t.zones && !t.antiAffinity && !t.spreadSkew && !t.hostPort && !t.affinity);
+    expect(free.length / templates.length).toBeGreaterThan(0.25);
+    for (const feature of ['zones', 'antiAffinity', 'spreadSkew', 'hostPort', 'affinity'] as const) {
+      const share = templates.filter((t) => t[feature] !== undefined).length / templates.length;
+      expect(share, feature).toBeGreaterThan(0.1);
+      expect(share, feature).toBeLessThan(0.3);
+    }
+  });
+
   it('make node tables the cluster step reads back as generated', () => {
     fc.assert(
       fc.property(nodesArb({ maxNodes: 8 }), (nodes) => {

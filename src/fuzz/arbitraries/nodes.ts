@@ -4,6 +4,7 @@
  * so that shrinking a cluster keeps its names readable.
  */
 import fc from 'fast-check';
+import { sometimes } from './chance.ts';
 import type { Taint } from '../../engine/index.ts';
 import { cpuText, memoryText } from './quantities.ts';
 
@@ -52,7 +53,7 @@ export function nodeArb(c: NodeConstraints = {}): fc.Arbitrary<Omit<NodeSpec, 'n
     taints:
       c.taints === false
         ? fc.constant([] as Taint[])
-        : fc.option(fc.constantFrom(...TAINT_POOL), { nil: undefined, freq: 3 }).map((t) => (t ? [t] : [])),
+        : sometimes(fc.constantFrom(...TAINT_POOL), 25).map((t) => (t ? [t] : [])),
   });
 }
 

@@ -7,6 +7,7 @@
  * values and keys from fixed pools.
  */
 import fc from 'fast-check';
+import { sometimes } from './chance.ts';
 import type { Toleration } from '../../engine/index.ts';
 import { type Capabilities, engineCapabilities, has } from '../capabilities.ts';
 import { DISK_TYPES, TAINT_POOL, ZONES } from './nodes.ts';
@@ -93,22 +94,22 @@ export function podTemplateArb(c: TemplateConstraints = {}): fc.Arbitrary<Templa
     memory: fc.constantFrom(...mems),
     limited: fc.boolean(),
     nodeSelector: selector,
-    zones: fc.option(fc.subarray([...ZONES], { minLength: 1, maxLength: 2 }), { nil: undefined, freq: 4 }),
+    zones: sometimes(fc.subarray([...ZONES], { minLength: 1, maxLength: 2 }), 25),
     tolerations: fc.subarray([...TAINT_POOL]).map((ts) => ts.map((t): Toleration => ({ key: t.key, operator: 'Equal', value: t.value, effect: t.effect }))),
     readyAfter: fc.constantFrom(0, 0, 5, 20),
-    antiAffinity: has(caps, 'InterPodAffinity') ? fc.option(fc.constant(true), { nil: undefined, freq: 4 }) : fc.constant(undefined),
-    spreadSkew: has(caps, 'PodTopologySpread') ? fc.option(fc.constantFrom(1, 2), { nil: undefined, freq: 4 }) : fc.constant(undefined),
-    hostPort: has(caps, 'NodePorts') ? fc.option(fc.constantFrom(8080, 9090), { nil: undefined, freq: 5 }) : fc.constant(undefined),
+    antiAffinity: has(caps, 'InterPodAffinity') ? sometimes(fc.constant(true), 20) : fc.constant(undefined),
+    spreadSkew: has(caps, 'PodTopologySpread') ? sometimes(fc.constantFrom(1, 2), 20) : fc.constant(undefined),
+    hostPort: has(caps, 'NodePorts') ? sometimes(fc.constantFrom(8080, 9090), 15) : fc.constant(undefined),
     priority: has(caps, 'DefaultPreemption')
-      ? fc.option(fc.constantFrom<PriorityName>('high', 'low', 'high-never'), { nil: undefined, freq: 3 })
+      ? sometimes(fc.constantFrom<PriorityName>('high', 'low', 'high-never'), 35)
       : fc.constant(undefined),
     affinity: has(caps, 'InterPodAffinity')
-      ? fc.option(
+      ? sometimes(
           fc.record({
             app: fc.constantFrom(...WORKLOAD_NAMES.slice(0, 3)),
             topologyKey: fc.constantFrom<'topology.kubernetes.io/zone' | 'kubernetes.io/hostname'>('topology.kubernetes.io/zone', 'kubernetes.io/hostname'),
           }),
-          { nil: undefined, freq: 6 },
+          15,
         )
       : fc.constant(undefined),
   });

@@ -23,6 +23,7 @@
  *   time, so a start is looked for a second later.
  */
 import fc from 'fast-check';
+import { sometimes } from '../arbitraries/chance.ts';
 import { R, getCondition, utcOffsetMinutes, type CronJob, type Job, type Stored } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import { podTemplateArb } from '../arbitraries/pods.ts';
@@ -83,10 +84,10 @@ export const cronJobKind: WorkloadKind<CronJobSpec> = {
         parallelism: fc.integer({ min: 1, max: Math.max(1, Math.min(2, c.maxReplicas)) }),
         seconds: fc.constantFrom(10, 30, 90),
         restartPolicy: fc.constantFrom<CronJobSpec['restartPolicy']>('Never', 'OnFailure'),
-        successfulJobsHistoryLimit: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
-        failedJobsHistoryLimit: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
-        startingDeadlineSeconds: fc.option(fc.constantFrom(30, 200), { nil: undefined }),
-        timeZone: fc.option(fc.constantFrom(...CRON_TIME_ZONES), { nil: undefined }),
+        successfulJobsHistoryLimit: sometimes(fc.integer({ min: 0, max: 2 }), 50),
+        failedJobsHistoryLimit: sometimes(fc.integer({ min: 0, max: 2 }), 50),
+        startingDeadlineSeconds: sometimes(fc.constantFrom(30, 200), 50),
+        timeZone: sometimes(fc.constantFrom(...CRON_TIME_ZONES), 50),
         template: podTemplateArb(c),
       })
       .map(

@@ -8,6 +8,7 @@
  * pod that found a node runs the current image and is ready.
  */
 import fc from 'fast-check';
+import { sometimes } from '../arbitraries/chance.ts';
 import { R, controllerRef, deepEqual, getCondition, isPodReady, type Deployment, type HorizontalPodAutoscaler, type Pod, type ReplicaSet, type Stored } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import { podTemplate, podTemplateArb } from '../arbitraries/pods.ts';
@@ -40,7 +41,7 @@ function hpaArb(maxReplicas: number): fc.Arbitrary<NonNullable<DeploymentSpec['h
       minReplicas: fc.integer({ min: 1, max: Math.min(3, most) }),
       span: fc.integer({ min: 0, max: 4 }),
       cpuPercent: fc.constantFrom(50, 80),
-      load: fc.option(fc.constantFrom(20, 60, 100, 150), { nil: undefined }),
+      load: sometimes(fc.constantFrom(20, 60, 100, 150), 50),
     })
     .map(({ minReplicas, span, cpuPercent, load }) => ({ minReplicas, maxReplicas: Math.min(most, minReplicas + span), cpuPercent, ...(load ? { load } : {}) }));
 }
@@ -137,9 +138,9 @@ export const deploymentKind: WorkloadKind<DeploymentSpec> = {
         replicas: fc.integer({ min: c.minReplicas ?? 0, max: Math.max(c.minReplicas ?? 0, c.maxReplicas) }),
         template: podTemplateArb(c),
         strategy: strategyArb(),
-        pdb: c.pdbs ? fc.option(pdbArb(), { nil: undefined }) : fc.constant(undefined),
+        pdb: c.pdbs ? sometimes(pdbArb(), 40) : fc.constant(undefined),
         service: fc.boolean(),
-        hpa: fc.option(hpaArb(c.maxReplicas), { nil: undefined, freq: 4 }),
+        hpa: sometimes(hpaArb(c.maxReplicas), 25),
       })
       .map(
         ({ replicas, template, strategy, pdb, service, hpa }): DeploymentSpec => ({

@@ -21,6 +21,7 @@
  * OrderedReady's scale-down waits behind such a pod).
  */
 import fc from 'fast-check';
+import { sometimes } from '../arbitraries/chance.ts';
 import { R, isPodReady, type PersistentVolumeClaim, type Stored, type StatefulSet } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import { podTemplate, podTemplateArb } from '../arbitraries/pods.ts';
@@ -55,7 +56,7 @@ export const statefulSetKind: WorkloadKind<StatefulSetSpec> = {
         replicas: fc.integer({ min: c.minReplicas ?? 0, max: Math.max(c.minReplicas ?? 0, Math.min(c.maxReplicas, 8)) }),
         template: podTemplateArb(c),
         podManagementPolicy: fc.constantFrom<StatefulSetSpec['podManagementPolicy']>('OrderedReady', 'Parallel'),
-        claims: fc.option(fc.record({ whenDeleted: fc.constantFrom('Retain' as const, 'Delete' as const), whenScaled: fc.constantFrom('Retain' as const, 'Delete' as const) }), { nil: undefined }),
+        claims: sometimes(fc.record({ whenDeleted: fc.constantFrom('Retain' as const, 'Delete' as const), whenScaled: fc.constantFrom('Retain' as const, 'Delete' as const) }), 50),
       })
       .map(({ replicas, template, podManagementPolicy, claims }): StatefulSetSpec => ({ kind: 'statefulset', name, replicas, template, podManagementPolicy, ...(claims ? { claims } : {}) }));
   },
