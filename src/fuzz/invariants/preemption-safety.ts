@@ -18,7 +18,8 @@
  * there of at least its priority, as the filters count them
  * (addNominatedPods), and the pods the scheduler has assumed on a node
  * while their volumes are provisioned there (in its cache, and so
- * possible victims, before they are bound).
+ * possible victims, before they are bound); all of them count for room and
+ * for inter-pod rules alike.
  *
  * WARNING: with watch deliveries perturbed the scheduler decides from a
  * stale cache, and preempts for room it cannot yet see, upstream as well:
@@ -59,8 +60,10 @@ function nodeThatFits(pod: Stored<Pod>, pods: readonly Stored<Pod>[], nodes: rea
     if (!where) continue;
     if (!onNode.has(where)) onNode.set(where, []);
     onNode.get(where)!.push(p);
+    // Assumed pods are in the scheduler's cache as bound ones are, and nominated ones are added for the filters
+    // (addNominatedPods): inter-pod rules count them too.
     const n = byName.get(where);
-    if (n && p.spec.nodeName) placed.push({ pod: p, node: n });
+    if (n) placed.push({ pod: p, node: n });
   }
   return nodes.find((n) => fits(pod, n, onNode.get(n.metadata.name) ?? [], placed, nodes, volumes));
 }
