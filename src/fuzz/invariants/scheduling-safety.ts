@@ -13,7 +13,10 @@
  * pods that went within that lag (or at that very instant, which a cache
  * hears of later in the instant even unperturbed), and the nodes deleted
  * then with their pods, were still there: a lagging cache still shows them
- * (a deleted pod may satisfy required affinity, or weigh in a spread). A pod with claims to be provisioned for its node is decided on
+ * (a deleted pod may satisfy required affinity, or weigh in a spread; so
+ * may one that just began terminating, which spread no longer counts, such
+ * as a victim the scheduler preempted a moment before). A pod with claims
+ * to be provisioned for its node is decided on
  * when the scheduler assumes it there (assumed-pods.ts) and bound only once
  * its volumes are: a taint or cordon that came in between is not held
  * against it (kube-scheduler does not filter again), and while assumed it
@@ -169,14 +172,21 @@ function monitor(ctx: MonitorContext, report: Report) {
       const pod = e.object as Stored<Pod>;
       const prev = e.prev as Stored<Pod> | undefined;
       if (prev?.spec.nodeName) place(prev, false);
-      if (e.type !== 'DELETED' && pod.spec.nodeName && !finished(pod)) place(pod, true);
+      const left = (p: Stored<Pod>, node: string) => {
+        const horizon = Math.min(at, assumed.oldest() ?? at) - ctx.staleness;
+        if (gone.length && gone[0].at < horizon) gone = gone.filter((g) => g.at >= horizon);
+        gone.push({ pod: p, node, at });
+      };
+      if (e.type !== 'DELETED' && pod.spec.nodeName && !finished(pod)) {
+        place(pod, true);
+        // A pod that starts terminating stops counting for topology spread; the cache may not know yet either.
+        if (prev?.spec.nodeName && !prev.metadata.deletionTimestamp && pod.metadata.deletionTimestamp) left(prev, prev.spec.nodeName);
+      }
       // Even unperturbed, a cache learns of a change later in the same instant: what left at this instant may still count.
       else if (prev && !finished(prev) && (prev.spec.nodeName || (e.type === 'DELETED' && assumed.of(prev)))) {
         // A pod that left its node (or, deleted, the node it was assumed on): kept while a binding still to come may
         // have been decided when it was there.
-        const horizon = Math.min(at, assumed.oldest() ?? at) - ctx.staleness;
-        if (gone.length && gone[0].at < horizon) gone = gone.filter((g) => g.at >= horizon);
-        gone.push({ pod: prev, node: prev.spec.nodeName ?? assumed.of(prev)!.node, at });
+        left(prev, prev.spec.nodeName ?? assumed.of(prev)!.node);
       }
       if (e.type === 'MODIFIED' && !prev?.spec.nodeName && pod.spec.nodeName) checkBinding(pod, state, at);
       assumed.onEvent(e, state, at);
