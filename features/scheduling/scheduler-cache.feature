@@ -177,3 +177,48 @@ Feature: The scheduler decides on what its cache shows
     # Generated names are the same on every run: one seed, one history.
     Then the event "Preempted" was recorded for pod "api-5c8ff6cbcd-72dch"
     And the invariant "scheduling-safety" holds
+
+  # Ten pods spread over two zones with maxSkew 1: node-2 (zone a) takes
+  # four, node-1 (zone b) five, one waits. Deleting the deployment marks the
+  # pods terminating one after the other; between two of those changes the
+  # waiting pod fits zone b, and the scheduler, which follows the changes in
+  # order, binds it there before it learns of the rest.
+  Scenario: a pod scheduled while the pods around it begin terminating one by one
+    Given a cluster with the following nodes:
+      | name   | cpu | memory | zone |
+      | node-1 | 4   | 8Gi    | b    |
+      | node-2 | 2   | 8Gi    | a    |
+    And the following manifest is applied:
+      """
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: web
+      spec:
+        replicas: 10
+        selector:
+          matchLabels:
+            app: web
+        template:
+          metadata:
+            labels:
+              app: web
+          spec:
+            topologySpreadConstraints:
+              - maxSkew: 1
+                topologyKey: topology.kubernetes.io/zone
+                whenUnsatisfiable: DoNotSchedule
+                labelSelector:
+                  matchLabels:
+                    app: web
+            containers:
+              - name: app
+                image: nginx:1.25
+                resources:
+                  requests:
+                    cpu: 500m
+                    memory: 128Mi
+      """
+    And 9 pods of deployment "web" are running
+    When I delete the deployment "web"
+    Then the invariant "scheduling-safety" holds

@@ -113,6 +113,33 @@ describe('scheduling-safety with a lagging cache', () => {
     expect(run(1000, 500)).toEqual([]);
     expect(run(1000, 2000)).toEqual(broken);
   });
+
+  it('accepts a spread the state as of an earlier change of that instant allowed, but never forgets the scheduler\'s own bindings', () => {
+    const spread = { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule' as const, labelSelector: { matchLabels: { app: 'web' } } }] };
+    const c = createCluster({ seed: 1, nodes: 2, scheduler: { profiles: [{ schedulerName: 'nobody' }] } });
+    const admin = c.client();
+    const s = scheduler(c);
+    for (const n of ['a', 'b', 'c', 'd', 'e']) admin.create(R.pods, pod(n, spread, { labels: { app: 'web' } }));
+    c.settle();
+    s.bind('default', 'a', 'node-1');
+    s.bind('default', 'b', 'node-2');
+    c.advance(1000);
+    const h = watch(c, 'scheduling-safety');
+    // At one instant: "b" begins terminating (spread stops counting it), then "c" is bound to node-1 (2 against 0),
+    // which the state before the deletion allowed (2 against 1): the cache may not have heard of it yet.
+    admin.delete(R.pods, 'default', 'b');
+    s.bind('default', 'c', 'node-1');
+    c.settle();
+    expect(h.advance()).toEqual([]);
+    // Then "d" to node-1 too, at the same instant: 3 against 0, and 3 against 1 before the deletion. The state
+    // before "c" was bound would allow it, but the scheduler knows its own bindings from the moment it decides them.
+    s.bind('default', 'd', 'node-1');
+    c.settle();
+    expect(h.advance().map((v) => v.message)).toEqual([
+      'pod "default/d" was bound to node "node-1" although placing it in kubernetes.io/hostname=node-1 makes a skew of 3, more than its maxSkew 1',
+    ]);
+    h.dispose();
+  });
 });
 
 describe('scheduling-safety for a pod assumed while its volume is provisioned', () => {

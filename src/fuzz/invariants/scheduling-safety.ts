@@ -13,9 +13,11 @@
  * pods that went within that lag (or at that very instant, which a cache
  * hears of later in the instant even unperturbed), and the nodes deleted
  * then with their pods, were still there: a lagging cache still shows them
- * (a deleted pod may satisfy required affinity, or weigh in a spread; so
- * may one that just began terminating, which spread no longer counts, such
- * as a victim the scheduler preempted a moment before). A pod with claims
+ * (a deleted pod may satisfy required affinity, or weigh in a spread). As
+ * the cache follows the changes of pods in order, the rules may also hold
+ * in the state as of any change since the decision, all but the scheduler's
+ * own bindings (a pod that began terminating no longer weighs in a spread,
+ * but the cache may not know yet). A pod with claims
  * to be provisioned for its node is decided on
  * when the scheduler assumes it there (assumed-pods.ts) and bound only once
  * its volumes are: a taint or cordon that came in between is not held
@@ -55,6 +57,12 @@ function monitor(ctx: MonitorContext, report: Report) {
   let gone: Array<{ pod: Stored<Pod>; node: string; at: number }> = [];
   /** Nodes deleted, as they last were, with when. */
   const goneNodes = new Map<string, { node: Stored<Node>; at: number }>();
+  /**
+   * Pod changes, oldest first, for as long as a lagging cache may not have
+   * seen them: the scheduler's cache follows one watch of pods, so what it
+   * showed when it decided is the state as of one of these changes.
+   */
+  let changes: Array<{ uid: string; before: Stored<Pod> | undefined; at: number; binding: boolean }> = [];
   const place = (p: Stored<Pod>, add: boolean) => {
     const node = p.spec.nodeName!;
     let m = onNode.get(node);
@@ -81,6 +89,33 @@ function monitor(ctx: MonitorContext, report: Report) {
   const known = (node: string, key: string, at: number) => {
     const t = since.get(node)?.get(key);
     return t !== undefined && t < at - ctx.staleness;
+  };
+
+  /**
+   * Whether the inter-pod rules of binding `pod` to `node` held in some state
+   * the scheduler's cache may have shown when it decided: the pods as of one
+   * of the changes since `decided` (less the lag), undone one by one from the
+   * latest, all but its own bindings.
+   */
+  const seenBefore = (pod: Stored<Pod>, node: Stored<Node>, placed: readonly Placed[], nodes: readonly Stored<Node>[], decided: number): boolean => {
+    const nodeNamed = new Map(nodes.map((n) => [n.metadata.name, n]));
+    const view = new Map<string, Placed>();
+    for (const pl of placed) view.set(pl.pod.metadata.uid, pl);
+    // Where a pod was for the scheduler: its node, or the node it is assumed on.
+    const placedOn = (p: Stored<Pod> | undefined): Stored<Node> | undefined => {
+      const name = p && !finished(p) ? (p.spec.nodeName ?? assumed.of(p)?.node) : undefined;
+      return name ? nodeNamed.get(name) : undefined;
+    };
+    for (let i = changes.length - 1; i >= 0 && changes[i].at >= decided - ctx.staleness; i--) {
+      const { uid, before, binding } = changes[i];
+      // The scheduler's own bindings are in its cache from the moment it decides them (it assumes the pod).
+      if (uid === pod.metadata.uid || binding) continue;
+      const n = placedOn(before);
+      if (n) view.set(uid, { pod: before!, node: n });
+      else view.delete(uid);
+      if (!interPodProblems(pod, node, [...view.values()], nodes).length) return true;
+    }
+    return false;
   };
 
   const checkBinding = (pod: Stored<Pod>, state: View, at: number) => {
@@ -147,6 +182,7 @@ function monitor(ctx: MonitorContext, report: Report) {
         const asSeen = new Set(interPodProblems(pod, node, [...placed, ...stale], [...nodes, ...lostNodes.map((g) => g.node)]));
         problems = problems.filter((p) => asSeen.has(p));
       }
+      if (problems.length && seenBefore(pod, node, placed, nodes, decided)) return;
       for (const problem of problems) report(`${who} although ${problem}`, at);
     }
   };
@@ -172,23 +208,18 @@ function monitor(ctx: MonitorContext, report: Report) {
       const pod = e.object as Stored<Pod>;
       const prev = e.prev as Stored<Pod> | undefined;
       if (prev?.spec.nodeName) place(prev, false);
-      const left = (p: Stored<Pod>, node: string) => {
-        const horizon = Math.min(at, assumed.oldest() ?? at) - ctx.staleness;
-        if (gone.length && gone[0].at < horizon) gone = gone.filter((g) => g.at >= horizon);
-        gone.push({ pod: p, node, at });
-      };
-      if (e.type !== 'DELETED' && pod.spec.nodeName && !finished(pod)) {
-        place(pod, true);
-        // A pod that starts terminating stops counting for topology spread; the cache may not know yet either.
-        if (prev?.spec.nodeName && !prev.metadata.deletionTimestamp && pod.metadata.deletionTimestamp) left(prev, prev.spec.nodeName);
-      }
+      const horizon = Math.min(at, assumed.oldest() ?? at) - ctx.staleness;
+      if (e.type !== 'DELETED' && pod.spec.nodeName && !finished(pod)) place(pod, true);
       // Even unperturbed, a cache learns of a change later in the same instant: what left at this instant may still count.
       else if (prev && !finished(prev) && (prev.spec.nodeName || (e.type === 'DELETED' && assumed.of(prev)))) {
         // A pod that left its node (or, deleted, the node it was assumed on): kept while a binding still to come may
         // have been decided when it was there.
-        left(prev, prev.spec.nodeName ?? assumed.of(prev)!.node);
+        if (gone.length && gone[0].at < horizon) gone = gone.filter((g) => g.at >= horizon);
+        gone.push({ pod: prev, node: prev.spec.nodeName ?? assumed.of(prev)!.node, at });
       }
       if (e.type === 'MODIFIED' && !prev?.spec.nodeName && pod.spec.nodeName) checkBinding(pod, state, at);
+      if (changes.length && changes[0].at < horizon) changes = changes.filter((c) => c.at >= horizon);
+      changes.push({ uid: pod.metadata.uid, before: prev, at, binding: e.type === 'MODIFIED' && !prev?.spec.nodeName && !!pod.spec.nodeName });
       assumed.onEvent(e, state, at);
     },
   };
