@@ -311,6 +311,45 @@ describe('preemption-safety', () => {
       'pod "default/preemptor" preempted pod "default/victim" although node "node-1" could take it',
     ]);
   });
+
+  it('reports one preemption over two nodes, not two preemptions of one instant on a node each', () => {
+    const run = (nominations: string[]) => {
+      const c = createCluster({ seed: 1, nodes: [{ name: 'node-1', cpu: '1' }, { name: 'node-2', cpu: '1' }], scheduler: { profiles: [{ schedulerName: 'nobody' }] } });
+      const admin = c.client();
+      admin.create(R.priorityClasses, { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 } as KubeObject);
+      const big = (name: string, extra: Partial<Pod['spec']> = {}) => pod(name, { containers: [{ name: 'app', image: 'nginx', resources: { requests: { cpu: '700m' } } }], ...extra });
+      admin.create(R.pods, big('low-1'));
+      admin.create(R.pods, big('low-2'));
+      const preemptor = admin.create(R.pods, big('high', { priorityClassName: 'high' }));
+      c.settle();
+      const s = scheduler(c);
+      s.bind('default', 'low-1', 'node-1');
+      s.bind('default', 'low-2', 'node-2');
+      c.settle();
+      const h = watch(c, 'preemption-safety');
+      const preempt = (victim: string, node: string) => {
+        const v = s.get<Pod>(R.pods, 'default', victim);
+        s.delete(R.pods, 'default', victim, { gracePeriodSeconds: 0 });
+        s.create(R.events, {
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { name: `${victim}.1`, namespace: 'default' },
+          involvedObject: { kind: 'Pod', namespace: 'default', name: victim, uid: v.metadata.uid },
+          reason: 'Preempted',
+          message: `Preempted by pod ${preemptor.metadata.uid} on node ${node}`,
+          type: 'Normal',
+        } as KubeObject);
+      };
+      s.patch(R.pods, 'default', 'high', { status: { nominatedNodeName: nominations[0] } }, 'merge', { subresource: 'status' });
+      preempt('low-1', 'node-1');
+      if (nominations[1]) s.patch(R.pods, 'default', 'high', { status: { nominatedNodeName: nominations[1] } }, 'merge', { subresource: 'status' });
+      preempt('low-2', 'node-2');
+      c.settle();
+      return h.advance().map((v) => v.message);
+    };
+    expect(run(['node-1'])).toEqual(['pod "default/high" preempted pods on two nodes at once: "node-1" and "node-2"']);
+    expect(run(['node-1', 'node-2'])).toEqual([]);
+  });
 });
 
 describe('endpoints-ready', () => {
