@@ -222,3 +222,81 @@ Feature: The scheduler decides on what its cache shows
     And 9 pods of deployment "web" are running
     When I delete the deployment "web"
     Then the invariant "scheduling-safety" holds
+
+  # A pod nominated to a node after a preemption counts there, for the
+  # filters of that node only (addNominatedPods), not in the spread of the
+  # others. Three job pods spread over two zones: one goes to zone a, the
+  # other two need zone b, whose node is full of lower-priority pods. Zone a
+  # stays out for them (2 against 0) even once one of them is nominated to
+  # node-1, so preempting there is right.
+  Scenario: a pod nominated to a node weighs only in that node's filters
+    Given a cluster with the following nodes:
+      | name   | cpu | memory | pods | zone |
+      | node-1 | 4   | 8Gi    | 8    | b    |
+      | node-2 | 4   | 8Gi    | 110  | a    |
+    And the following manifest is applied:
+      """
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: web
+      spec:
+        replicas: 8
+        selector:
+          matchLabels:
+            app: web
+        template:
+          metadata:
+            labels:
+              app: web
+          spec:
+            nodeSelector:
+              topology.kubernetes.io/zone: b
+            containers:
+              - name: app
+                image: nginx:1.25
+                resources:
+                  requests:
+                    cpu: 100m
+                    memory: 128Mi
+      """
+    And 8 pods of deployment "web" are running
+    When I apply the following manifest:
+      """
+      apiVersion: scheduling.k8s.io/v1
+      kind: PriorityClass
+      metadata:
+        name: high
+      value: 1000
+      ---
+      apiVersion: batch/v1
+      kind: Job
+      metadata:
+        name: api
+      spec:
+        completions: 3
+        parallelism: 3
+        template:
+          metadata:
+            labels:
+              app: api
+          spec:
+            priorityClassName: high
+            restartPolicy: Never
+            topologySpreadConstraints:
+              - maxSkew: 1
+                topologyKey: topology.kubernetes.io/zone
+                whenUnsatisfiable: DoNotSchedule
+                labelSelector:
+                  matchLabels:
+                    app: api
+            containers:
+              - name: app
+                image: busybox:1.36
+                command: ["sh", "-c", "sleep 10"]
+                resources:
+                  requests:
+                    cpu: 100m
+                    memory: 128Mi
+      """
+    Then the invariant "preemption-safety" holds

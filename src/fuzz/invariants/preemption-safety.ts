@@ -52,20 +52,24 @@ function nodeThatFits(pod: Stored<Pod>, pods: readonly Stored<Pod>[], nodes: rea
   const byName = new Map(nodes.map((n) => [n.metadata.name, n]));
   const onNode = new Map<string, Stored<Pod>[]>();
   const placed: Placed[] = [];
+  const nominatedOn = new Map<string, Placed[]>();
+  const add = <T>(m: Map<string, T[]>, k: string, v: T) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
   for (const p of pods) {
     if (p.metadata.uid === pod.metadata.uid || finished(p)) continue;
     // Pending pods nominated to a node hold room there for pods of lower or equal priority.
     const nominated = !p.spec.nodeName && p.status?.nominatedNodeName && priority(p) >= priority(pod) ? p.status.nominatedNodeName : undefined;
-    const where = p.spec.nodeName ?? assumedOn.get(p.metadata.uid) ?? nominated;
+    const bound = p.spec.nodeName ?? assumedOn.get(p.metadata.uid);
+    const where = bound ?? nominated;
     if (!where) continue;
-    if (!onNode.has(where)) onNode.set(where, []);
-    onNode.get(where)!.push(p);
-    // Assumed pods are in the scheduler's cache as bound ones are, and nominated ones are added for the filters
-    // (addNominatedPods): inter-pod rules count them too.
+    add(onNode, where, p);
     const n = byName.get(where);
-    if (n) placed.push({ pod: p, node: n });
+    if (!n) continue;
+    // Bound and assumed pods are in the scheduler's cache, for every node's inter-pod rules; nominated ones are added
+    // only while their own node is filtered (addNominatedPods).
+    if (bound) placed.push({ pod: p, node: n });
+    else add(nominatedOn, where, { pod: p, node: n });
   }
-  return nodes.find((n) => fits(pod, n, onNode.get(n.metadata.name) ?? [], placed, nodes, volumes));
+  return nodes.find((n) => fits(pod, n, onNode.get(n.metadata.name) ?? [], [...placed, ...(nominatedOn.get(n.metadata.name) ?? [])], nodes, volumes));
 }
 
 function monitor(ctx: MonitorContext, report: Report) {
