@@ -6,23 +6,10 @@ import fc from 'fast-check';
 import { steps } from '../steps.ts';
 import type { FuzzHistory } from '../history.ts';
 import { type Model, type NodeModel, nodesIn } from './model.ts';
-import { type CommandKind, type FuzzCommand, pick } from './types.ts';
+import { type CommandKind, type FuzzCommand, OnOne } from './types.ts';
 
-abstract class OnNode implements FuzzCommand {
-  constructor(readonly index: number) {}
-  protected abstract candidates(m: Readonly<Model>): NodeModel[];
-  protected abstract act(n: NodeModel, h: FuzzHistory): void;
-  check(m: Readonly<Model>): boolean {
-    return this.candidates(m).length > 0;
-  }
-  run(m: Model, h: FuzzHistory): void {
-    this.act(pick(this.candidates(m), this.index), h);
-    h.check();
-  }
-  toString(): string {
-    return `${this.constructor.name}(#${this.index})`;
-  }
-}
+/** A command on one node of those in the right state. */
+abstract class OnNode extends OnOne<NodeModel> {}
 
 export class NodeDies extends OnNode {
   protected candidates = (m: Readonly<Model>) => nodesIn(m as Model, 'up');

@@ -32,3 +32,20 @@ export interface CommandKind {
 export function pick<T>(list: readonly T[], i: number): T {
   return list[i % list.length];
 }
+
+/** A command on one of the things of the model that can take it (a node, a workload); the index picks among those. */
+export abstract class OnOne<T> implements FuzzCommand {
+  constructor(readonly index: number) {}
+  protected abstract candidates(m: Readonly<Model>): T[];
+  protected abstract act(target: T, h: FuzzHistory): void;
+  check(m: Readonly<Model>): boolean {
+    return this.candidates(m).length > 0;
+  }
+  run(m: Model, h: FuzzHistory): void {
+    this.act(pick(this.candidates(m), this.index), h);
+    h.check();
+  }
+  toString(): string {
+    return `${this.constructor.name}(#${this.index})`;
+  }
+}

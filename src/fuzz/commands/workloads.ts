@@ -13,7 +13,7 @@ import { controllerRevisions, revisionTemplate } from '../../kubectl/history.ts'
 import { type ScenarioStep, manifestText, steps } from '../steps.ts';
 import type { FuzzHistory } from '../history.ts';
 import { type Model, type WorkloadModel, addWorkload, desiredPods, newRevision, podsFor } from './model.ts';
-import { type CommandContext, type CommandKind, type FuzzCommand, pick } from './types.ts';
+import { type CommandContext, type CommandKind, type FuzzCommand, OnOne, pick } from './types.ts';
 
 /** The manifest of a workload, as the feature's doc string shows it. */
 export function manifestYaml(spec: WorkloadSpec): string {
@@ -136,31 +136,16 @@ function rollbackTarget(h: FuzzHistory, spec: WorkloadSpec): string | undefined 
   return sets.length >= 2 ? sets[1].spec.template?.spec?.containers[0]?.image : undefined;
 }
 
-/** A command on one live workload of a kind that can take it; the index picks among those. */
-abstract class OnWorkload implements FuzzCommand {
-  constructor(readonly index: number) {}
-  /** The command's name, as counterexamples print it. */
-  protected abstract readonly label: string;
+/** A command on one live workload of a kind that can take it. */
+abstract class OnWorkload extends OnOne<WorkloadModel> {
   protected abstract takes(kind: WorkloadKind): boolean;
-  protected abstract act(w: WorkloadModel, h: FuzzHistory): void;
-  private candidates(m: Readonly<Model>): WorkloadModel[] {
+  protected candidates(m: Readonly<Model>): WorkloadModel[] {
     return live(m, (s) => this.takes(workloadKind(s)));
-  }
-  check(m: Readonly<Model>): boolean {
-    return this.candidates(m).length > 0;
-  }
-  run(m: Model, h: FuzzHistory): void {
-    this.act(pick(this.candidates(m), this.index), h);
-    h.check();
-  }
-  toString(): string {
-    return `${this.label}(#${this.index})`;
   }
 }
 
 /** Suspends a job or cron job that runs, or resumes one that is suspended. */
 export class ToggleSuspend extends OnWorkload {
-  protected readonly label = 'ToggleSuspend';
   protected takes(kind: WorkloadKind): boolean {
     return !!kind.suspendable;
   }
@@ -173,7 +158,6 @@ export class ToggleSuspend extends OnWorkload {
 
 /** Starts a run of a cron job by hand (`kubectl create job --from=cronjob/...`), beside its scheduled ones. */
 export class Trigger extends OnWorkload {
-  protected readonly label = 'Trigger';
   protected takes(kind: WorkloadKind): boolean {
     return !!kind.triggerable;
   }
@@ -184,7 +168,6 @@ export class Trigger extends OnWorkload {
 
 /** Puts a cron job on another schedule. */
 export class Reschedule extends OnWorkload {
-  protected readonly label = 'Reschedule';
   protected takes(kind: WorkloadKind): boolean {
     return !!kind.rescheduled;
   }
