@@ -25,7 +25,7 @@
  * stale cache, and preempts for room it cannot yet see, upstream as well:
  * those histories are not held to "only when nothing fits".
  */
-import { R, storePrefix, type KubeObject, type Node, type Pod, type Stored, type StoreEvent } from '../../engine/index.ts';
+import { R, isPodTerminal, storePrefix, type KubeObject, type Node, type Pod, type Stored, type StoreEvent } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import type { Invariant, MonitorContext, Report } from './types.ts';
 import { fits } from './scheduler-liveness.ts';
@@ -44,7 +44,6 @@ interface PreemptedEvent extends KubeObject {
   count?: number;
 }
 
-const finished = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const priority = (p: Pod) => p.spec.priority ?? 0;
 
 /** The node of `nodes` that could take `pod` among `pods`, if any, as the scheduler's filters see it. */
@@ -55,7 +54,7 @@ function nodeThatFits(pod: Stored<Pod>, pods: readonly Stored<Pod>[], nodes: rea
   const nominatedOn = new Map<string, Placed[]>();
   const add = <T>(m: Map<string, T[]>, k: string, v: T) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
   for (const p of pods) {
-    if (p.metadata.uid === pod.metadata.uid || finished(p)) continue;
+    if (p.metadata.uid === pod.metadata.uid || isPodTerminal(p)) continue;
     // Pending pods nominated to a node hold room there for pods of lower or equal priority.
     const nominated = !p.spec.nodeName && p.status?.nominatedNodeName && priority(p) >= priority(pod) ? p.status.nominatedNodeName : undefined;
     const bound = p.spec.nodeName ?? assumedOn.get(p.metadata.uid);

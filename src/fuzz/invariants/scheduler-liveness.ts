@@ -8,13 +8,12 @@
  * unschedulable pods on cluster events and at least every 5 minutes
  * (podMaxInUnschedulablePodsDuration), so such a pod must get bound.
  */
-import { R, getCondition, resourceAmount, type Node, type Pod, type Stored } from '../../engine/index.ts';
+import { R, getCondition, isPodTerminal, resourceAmount, type Node, type Pod, type Stored } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import type { Invariant } from './types.ts';
 import { hostPortsClash, hostPortsOf, nodeSelectionProblem, requestsOf, tolerates, untoleratedHardTaints, volumeProblem } from './oracle.ts';
 import { interPodProblems, type Placed } from './pod-topology.ts';
 
-const finished = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 /** Whether `node` can take `pod` now, given the pods bound to it (and the claims and volumes `view` holds). */
 export function fits(pod: Pod & Stored, node: Stored<Node>, onNode: readonly Stored<Pod>[], placed: readonly Placed[], nodes: readonly Stored<Node>[], view: Pick<View, 'get'>): boolean {
@@ -46,7 +45,7 @@ export const schedulerLiveness: Invariant = {
   kind: 'eventual',
   unsettled(view: View) {
     const nodes = view.list<Node>(R.nodes);
-    const pods = view.list<Pod>(R.pods).filter((p) => !finished(p));
+    const pods = view.list<Pod>(R.pods).filter((p) => !isPodTerminal(p));
     const onNode = new Map<string, Stored<Pod>[]>();
     const placed: Placed[] = [];
     const byName = new Map(nodes.map((n) => [n.metadata.name, n]));

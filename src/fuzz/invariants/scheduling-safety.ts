@@ -26,7 +26,7 @@
  * the scheduler's cache. The volumes of its claims must be reachable from
  * the node (their node affinity).
  */
-import { R, resourceAmount, storePrefix, type Node, type Pod, type Stored, type StoreEvent } from '../../engine/index.ts';
+import { R, isPodTerminal, resourceAmount, storePrefix, type Node, type Pod, type Stored, type StoreEvent } from '../../engine/index.ts';
 import type { View } from '../../harness/view.ts';
 import type { Invariant, MonitorContext, Report } from './types.ts';
 import { hostPortsClash, hostPortsOf, nodeSelectionProblem, requestsOf, untoleratedHardTaints, tolerates, volumeProblem } from './oracle.ts';
@@ -37,7 +37,6 @@ const NODES = storePrefix(R.nodes);
 const PODS = storePrefix(R.pods);
 const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' as const };
 
-const finished = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const taintKey = (t: { key: string; value?: string; effect: string }) => `${t.key}=${t.value ?? ''}:${t.effect}`;
 
 function hasInterPodRules(p: Pod): boolean {
@@ -84,7 +83,7 @@ function monitor(ctx: MonitorContext, report: Report) {
   };
 
   for (const n of ctx.initial.list<Node>(R.nodes)) trackNode(n, Number.NEGATIVE_INFINITY);
-  for (const p of ctx.initial.list<Pod>(R.pods)) if (p.spec.nodeName && !finished(p)) place(p, true);
+  for (const p of ctx.initial.list<Pod>(R.pods)) if (p.spec.nodeName && !isPodTerminal(p)) place(p, true);
 
   const known = (node: string, key: string, at: number) => {
     const t = since.get(node)?.get(key);
@@ -103,7 +102,7 @@ function monitor(ctx: MonitorContext, report: Report) {
     for (const pl of placed) view.set(pl.pod.metadata.uid, pl);
     // Where a pod was for the scheduler: its node, or the node it is assumed on.
     const placedOn = (p: Stored<Pod> | undefined): Stored<Node> | undefined => {
-      const name = p && !finished(p) ? (p.spec.nodeName ?? assumed.of(p)?.node) : undefined;
+      const name = p && !isPodTerminal(p) ? (p.spec.nodeName ?? assumed.of(p)?.node) : undefined;
       return name ? nodeNamed.get(name) : undefined;
     };
     for (let i = changes.length - 1; i >= 0 && changes[i].at >= decided - ctx.staleness; i--) {
@@ -209,9 +208,9 @@ function monitor(ctx: MonitorContext, report: Report) {
       const prev = e.prev as Stored<Pod> | undefined;
       if (prev?.spec.nodeName) place(prev, false);
       const horizon = Math.min(at, assumed.oldest() ?? at) - ctx.staleness;
-      if (e.type !== 'DELETED' && pod.spec.nodeName && !finished(pod)) place(pod, true);
+      if (e.type !== 'DELETED' && pod.spec.nodeName && !isPodTerminal(pod)) place(pod, true);
       // Even unperturbed, a cache learns of a change later in the same instant: what left at this instant may still count.
-      else if (prev && !finished(prev) && (prev.spec.nodeName || (e.type === 'DELETED' && assumed.of(prev)))) {
+      else if (prev && !isPodTerminal(prev) && (prev.spec.nodeName || (e.type === 'DELETED' && assumed.of(prev)))) {
         // A pod that left its node (or, deleted, the node it was assumed on): kept while a binding still to come may
         // have been decided when it was there.
         if (gone.length && gone[0].at < horizon) gone = gone.filter((g) => g.at >= horizon);
