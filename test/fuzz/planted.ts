@@ -21,24 +21,23 @@ function clientOf(controller: string, wrap: (client: Client) => Client): Partial
   };
 }
 
-/** A Deployment controller whose scale-ups of a ReplicaSet ask for one pod more than it decided. */
-export const rolloutOvershootsSurge = clientOf('deployment-controller', (client) => overshooting(client));
-
-function overshooting(client: Client): Client {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      if (prop !== 'update') return Reflect.get(target, prop, receiver);
-      return <T extends KubeObject>(type: typeof R.replicaSets, obj: T, opts?: object) => {
-        if (type === R.replicaSets) {
-          const rs = obj as unknown as ReplicaSet;
-          const current = target.get<ReplicaSet>(R.replicaSets, rs.metadata.namespace, rs.metadata.name!);
-          if ((rs.spec.replicas ?? 0) > (current.spec.replicas ?? 0)) obj = { ...obj, spec: { ...rs.spec, replicas: (rs.spec.replicas ?? 0) + 1 } } as T;
-        }
-        return target.update(type, obj, opts);
-      };
-    },
+/** One controller whose client's `method` is `replace(client)` instead. */
+function methodOf(controller: string, method: 'update' | 'updateStatus' | 'delete', replace: (client: Client) => (...args: never[]) => unknown): Partial<ClusterOptions> {
+  return clientOf(controller, (client) => {
+    const replacement = replace(client);
+    return new Proxy(client, { get: (target, prop, receiver) => (prop === method ? replacement : Reflect.get(target, prop, receiver)) });
   });
 }
+
+/** A Deployment controller whose scale-ups of a ReplicaSet ask for one pod more than it decided. */
+export const rolloutOvershootsSurge = methodOf('deployment-controller', 'update', (client) => <T extends KubeObject>(type: typeof R.replicaSets, obj: T, opts?: object) => {
+  if (type === R.replicaSets) {
+    const rs = obj as unknown as ReplicaSet;
+    const current = client.get<ReplicaSet>(R.replicaSets, rs.metadata.namespace, rs.metadata.name!);
+    if ((rs.spec.replicas ?? 0) > (current.spec.replicas ?? 0)) obj = { ...obj, spec: { ...rs.spec, replicas: (rs.spec.replicas ?? 0) + 1 } } as T;
+  }
+  return client.update(type, obj, opts);
+});
 
 /** A controller manager whose pod informer, when its watch is closed (410 Gone), forgets to list again. */
 export const informerForgetsRelist: Partial<ClusterOptions> = {
@@ -103,45 +102,20 @@ export function broken(r: CampaignResult): string[] {
 }
 
 /** A disruption controller that allows one disruption more than its budget does. */
-export const budgetAllowsOneTooMany = clientOf(
-  'disruption-controller',
-  (client) =>
-    new Proxy(client, {
-      get(target, prop, receiver) {
-        if (prop !== 'updateStatus') return Reflect.get(target, prop, receiver);
-        return <T extends KubeObject>(type: typeof R.podDisruptionBudgets, obj: T, opts?: object) => {
-          const o = obj as T & { status?: { disruptionsAllowed?: number } };
-          if (type === R.podDisruptionBudgets && o.status) obj = { ...o, status: { ...o.status, disruptionsAllowed: (o.status.disruptionsAllowed ?? 0) + 1 } } as T;
-          return target.updateStatus(type, obj, opts);
-        };
-      },
-    }),
-);
+export const budgetAllowsOneTooMany = methodOf('disruption-controller', 'updateStatus', (client) => <T extends KubeObject>(type: typeof R.podDisruptionBudgets, obj: T, opts?: object) => {
+  const o = obj as T & { status?: { disruptionsAllowed?: number } };
+  if (type === R.podDisruptionBudgets && o.status) obj = { ...o, status: { ...o.status, disruptionsAllowed: (o.status.disruptionsAllowed ?? 0) + 1 } } as T;
+  return client.updateStatus(type, obj, opts);
+});
 
 /** A CronJob controller whose deletions of jobs (beyond the history limits, or replaced) do nothing. */
-export const cronJobKeepsEveryJob = clientOf(
-  'cronjob-controller',
-  (client) =>
-    new Proxy(client, {
-      get(target, prop, receiver) {
-        if (prop !== 'delete') return Reflect.get(target, prop, receiver);
-        return (type: typeof R.jobs, ...rest: unknown[]) => (type === R.jobs ? undefined : (target.delete as (...a: unknown[]) => unknown)(type, ...rest));
-      },
-    }),
+export const cronJobKeepsEveryJob = methodOf('cronjob-controller', 'delete', (client) => (type: typeof R.jobs, ...rest: unknown[]) =>
+  type === R.jobs ? undefined : (client.delete as (...a: unknown[]) => unknown)(type, ...rest),
 );
 
 /** A Deployment controller that, whenever it writes a Deployment, also asks for one replica fewer than the user did. */
-export const deploymentControllerRewritesReplicas = clientOf(
-  'deployment-controller',
-  (client) =>
-    new Proxy(client, {
-      get(target, prop, receiver) {
-        if (prop !== 'update') return Reflect.get(target, prop, receiver);
-        return <T extends KubeObject>(type: typeof R.deployments, obj: T, opts?: object) => {
-          const d = obj as T & { spec?: { replicas?: number } };
-          if (type === R.deployments && (d.spec?.replicas ?? 0) > 1) obj = { ...d, spec: { ...d.spec, replicas: d.spec!.replicas! - 1 } } as T;
-          return target.update(type, obj, opts);
-        };
-      },
-    }),
-);
+export const deploymentControllerRewritesReplicas = methodOf('deployment-controller', 'update', (client) => <T extends KubeObject>(type: typeof R.deployments, obj: T, opts?: object) => {
+  const d = obj as T & { spec?: { replicas?: number } };
+  if (type === R.deployments && (d.spec?.replicas ?? 0) > 1) obj = { ...d, spec: { ...d.spec, replicas: d.spec!.replicas! - 1 } } as T;
+  return client.update(type, obj, opts);
+});
